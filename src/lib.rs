@@ -1,0 +1,37 @@
+//! qtls: a sans-IO TLS 1.3 engine for emulators and virtualisation services.
+//!
+//! The core (this crate without the `std` feature) is `no_std` + `alloc`, does
+//! no I/O and never reads a clock: the caller feeds bytes in, takes bytes out
+//! and passes the current time. The `std` feature adds the aws-lc-rs crypto
+//! provider, file loading and the `qtls` command-line tool.
+//!
+//! Layers, from the bottom up (see `README.md` for the module map):
+//! [`codec`] (wire formats) and [`record`] (record protection) stand on the
+//! [`provider`] trait; [`key_schedule`] derives every TLS 1.3 secret.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::as_conversions,
+        clippy::cast_possible_truncation,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod codec;
+pub mod error;
+pub mod provider;
+pub mod suites;
+
+pub use error::Error;

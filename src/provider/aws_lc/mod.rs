@@ -1,0 +1,1 @@
+//! The default crypto provider, on aws-lc-rs (feature `std`).
