@@ -74,6 +74,9 @@ pub enum InvalidMessage {
     InvalidAlert,
     /// A ChangeCipherSpec record is not the single byte 0x01 (`unexpected_message`).
     InvalidCcs,
+    /// A known extension appears in a message that must not carry it
+    /// (`illegal_parameter`, RFC 8446 §4.2).
+    ExtensionNotAllowed(u16),
 }
 
 /// The peer broke a rule of the protocol. Each variant names its alert in [`Error::alert`].
@@ -218,7 +221,9 @@ impl Error {
                 | InvalidMessage::NoContentType
                 | InvalidMessage::EmptyFragment
                 | InvalidMessage::InvalidCcs => A::UNEXPECTED_MESSAGE,
-                InvalidMessage::InvalidValue(_) => A::ILLEGAL_PARAMETER,
+                InvalidMessage::InvalidValue(_) | InvalidMessage::ExtensionNotAllowed(_) => {
+                    A::ILLEGAL_PARAMETER
+                }
                 _ => A::DECODE_ERROR,
             },
             Error::PeerMisbehaved(p) => match p {
