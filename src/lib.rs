@@ -30,8 +30,20 @@ extern crate alloc;
 extern crate std;
 
 pub mod codec;
+pub mod config;
+pub mod conn;
 pub mod error;
+pub(crate) mod handshake;
+#[cfg(feature = "std")]
+pub mod io;
 pub mod provider;
 pub mod suites;
+pub mod time;
+pub mod verify;
+pub mod x509;
 
+pub use config::{ClientConfig, ServerConfig};
+pub use conn::{AppRead, Connection, Progress};
 pub use error::Error;
+pub use handshake::Side;
+pub use time::UnixTime;
