@@ -28,10 +28,15 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+// Lets test code shared with tests/ name this crate as they do.
+#[cfg(test)]
+extern crate self as qtls;
 
 pub mod codec;
 pub mod error;
+pub mod key_schedule;
 pub mod provider;
 pub mod suites;
+pub mod transcript;
 
 pub use error::Error;
