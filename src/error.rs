@@ -206,6 +206,9 @@ pub enum ApiMisuse {
     BufferTooSmall,
     /// A call was made in a state where it is not allowed.
     WrongState(&'static str),
+    /// An argument is out of the range the protocol allows (e.g. an
+    /// exporter label longer than an HKDF label may be); names the argument.
+    InvalidArgument(&'static str),
 }
 
 impl Error {

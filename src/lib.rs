@@ -28,6 +28,9 @@
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
+// Lets test code shared with tests/ name this crate as they do.
+#[cfg(test)]
+extern crate self as qtls;
 
 pub mod codec;
 pub mod config;
@@ -41,6 +44,8 @@ pub mod suites;
 pub mod time;
 pub mod verify;
 pub mod x509;
+pub mod key_schedule;
+pub mod transcript;
 
 pub use config::{ClientConfig, ServerConfig};
 pub use conn::{AppRead, Connection, Progress};
