@@ -165,6 +165,10 @@ pub fn hkdf_expand_label(
     context: &[u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
+    // RFC 5869 §2.3: L <= 255*HashLen.
+    if out.len() > hash.output_len().saturating_mul(255) {
+        return Err(invalid("HKDF-Expand-Label length"));
+    }
     let info = HkdfLabel::new(out.len(), label, context)?;
     p.hkdf_expand(hash, secret, &info.parts(), out)?;
     Ok(())
@@ -1168,6 +1172,19 @@ mod tests {
         assert_eq!(
             a.to_vec(),
             exporter_by_hand(eem.secret().as_bytes(), b"EXPORTER-early", b"ctx", 32)
+        );
+        // At most 255 hash lengths can be exported (RFC 5869 §2.3).
+        let mut big = vec![0u8; 255 * 32];
+        exp.export(p, b"EXPORTER-big", b"", &mut big).unwrap();
+        let mut prefix = [0u8; 40];
+        exp.export(p, b"EXPORTER-big", b"", &mut prefix).unwrap();
+        assert_ne!(big[..40], prefix[..], "the length is part of the label");
+        let mut too_big = vec![0u8; 255 * 32 + 1];
+        assert_eq!(
+            exp.export(p, b"EXPORTER-big", b"", &mut too_big),
+            Err(Error::ApiMisuse(ApiMisuse::InvalidArgument(
+                "HKDF-Expand-Label length"
+            )))
         );
         // A label that cannot be an HKDF label is refused.
         assert_eq!(
