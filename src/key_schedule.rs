@@ -11,6 +11,55 @@
 //! ([`TrafficKeys<epoch::Application>`] and so on), so code that seals
 //! application data cannot be handed handshake keys by mistake.
 //!
+//! Both rules are checked by the compiler. A stage is gone once the
+//! schedule has moved on:
+//!
+//! ```compile_fail,E0382
+//! use qtls::key_schedule::EarlySecret;
+//! use qtls::provider::{CryptoProvider, HashAlgorithm};
+//!
+//! fn walk(p: &dyn CryptoProvider) -> Result<(), qtls::Error> {
+//!     let early = EarlySecret::new(p, HashAlgorithm::Sha256, None)?;
+//!     let _handshake = early.into_handshake_secret(p, Some(&[7u8; 32]))?;
+//!     let _binder = early.binder_key(p, false)?; // `early` was moved
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and handshake keys are not application keys:
+//!
+//! ```compile_fail,E0308
+//! use qtls::key_schedule::{HandshakeTrafficSecret, TrafficKeys, epoch};
+//! use qtls::provider::{AeadAlgorithm, CryptoProvider};
+//!
+//! fn seal_application_data(_keys: &TrafficKeys<epoch::Application>) {}
+//!
+//! fn f(p: &dyn CryptoProvider, hs: &HandshakeTrafficSecret) -> Result<(), qtls::Error> {
+//!     seal_application_data(&hs.traffic_keys(p, AeadAlgorithm::Aes128Gcm)?);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! while the intended walk compiles:
+//!
+//! ```
+//! use qtls::key_schedule::{EarlySecret, TrafficKeys, epoch};
+//! use qtls::provider::{AeadAlgorithm, CryptoProvider, HashAlgorithm};
+//!
+//! fn seal_application_data(_keys: &TrafficKeys<epoch::Application>) {}
+//!
+//! fn walk(p: &dyn CryptoProvider, hello: &[u8], server_finished: &[u8]) -> Result<(), qtls::Error> {
+//!     let early = EarlySecret::new(p, HashAlgorithm::Sha256, None)?;
+//!     let _binder = early.binder_key(p, false)?;
+//!     let handshake = early.into_handshake_secret(p, Some(&[7u8; 32]))?;
+//!     let _c_hs = handshake.client_handshake_traffic_secret(p, hello)?;
+//!     let master = handshake.into_master_secret(p)?;
+//!     let c_ap = master.client_application_traffic_secret_0(p, server_finished)?;
+//!     seal_application_data(&c_ap.traffic_keys(p, AeadAlgorithm::Aes128Gcm)?);
+//!     Ok(())
+//! }
+//! ```
+//!
 //! Every function takes the hash of the transcript rather than the messages
 //! (RFC 8446's `Derive-Secret(Secret, Label, Messages)` hashes them itself);
 //! [`crate::transcript`] keeps that hash.
@@ -116,6 +165,10 @@ pub fn hkdf_expand_label(
     context: &[u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
+    // RFC 5869 §2.3: L <= 255*HashLen.
+    if out.len() > hash.output_len().saturating_mul(255) {
+        return Err(invalid("HKDF-Expand-Label length"));
+    }
     let info = HkdfLabel::new(out.len(), label, context)?;
     p.hkdf_expand(hash, secret, &info.parts(), out)?;
     Ok(())
@@ -1119,6 +1172,19 @@ mod tests {
         assert_eq!(
             a.to_vec(),
             exporter_by_hand(eem.secret().as_bytes(), b"EXPORTER-early", b"ctx", 32)
+        );
+        // At most 255 hash lengths can be exported (RFC 5869 §2.3).
+        let mut big = vec![0u8; 255 * 32];
+        exp.export(p, b"EXPORTER-big", b"", &mut big).unwrap();
+        let mut prefix = [0u8; 40];
+        exp.export(p, b"EXPORTER-big", b"", &mut prefix).unwrap();
+        assert_ne!(big[..40], prefix[..], "the length is part of the label");
+        let mut too_big = vec![0u8; 255 * 32 + 1];
+        assert_eq!(
+            exp.export(p, b"EXPORTER-big", b"", &mut too_big),
+            Err(Error::ApiMisuse(ApiMisuse::InvalidArgument(
+                "HKDF-Expand-Label length"
+            )))
         );
         // A label that cannot be an HKDF label is refused.
         assert_eq!(
