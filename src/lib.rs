@@ -40,6 +40,7 @@ pub(crate) mod handshake;
 #[cfg(feature = "std")]
 pub mod io;
 pub mod provider;
+pub mod record;
 pub mod suites;
 pub mod time;
 pub mod verify;

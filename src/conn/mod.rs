@@ -26,11 +26,11 @@
 //! maps to (drain it and send it if you can) and every later call returns
 //! the same error.
 
-mod receive;
-mod send;
+pub(crate) mod receive;
+pub(crate) mod send;
 
 use crate::codec::enums::{
-    AlertDescription, AlertLevel, CipherSuite, ContentType, KeyUpdateRequest, NamedGroup,
+    AlertDescription, AlertLevel, CipherSuite, KeyUpdateRequest, NamedGroup,
     ProtocolVersion, SignatureScheme,
 };
 use crate::config::{ClientConfig, ServerConfig};

@@ -8,9 +8,12 @@ use crate::codec::handshake::HandshakeMessage;
 use crate::codec::reader::{Codec, Reader};
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::handshake::Message;
+use crate::provider::AeadKey;
 use crate::record::deframer::{HEADER_LEN, peek_record};
 use crate::record::joiner::HandshakeJoiner;
 use crate::record::protect::RecordOpener;
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::ops::Range;
 
@@ -45,6 +48,8 @@ pub(crate) struct Receiver {
     app: Range<usize>,
     opener: Option<RecordOpener>,
     joiner: HandshakeJoiner,
+    /// Complete messages decoded from records but not yet handled.
+    pending: VecDeque<Message>,
     empty_records: u32,
     ccs_seen: u32,
     /// Early data still to be skipped (a rejected 0-RTT attempt), in bytes.
@@ -61,6 +66,7 @@ impl Receiver {
             app: 0..0,
             opener: None,
             joiner: HandshakeJoiner::new(max_handshake_message),
+            pending: VecDeque::new(),
             empty_records: 0,
             ccs_seen: 0,
             skip_early: None,
@@ -120,10 +126,14 @@ impl Receiver {
     }
 
     /// Installs new read protection. RFC 8446 §5.1: handshake messages must
-    /// not span a key change, so no partial message may be buffered.
-    pub(crate) fn set_opener(&mut self, opener: RecordOpener) -> Result<(), Error> {
-        let _proof = self.joiner.aligned().ok_or(PeerMisbehaved::KeyChangeNotAligned)?;
-        self.opener = Some(opener);
+    /// not span a key change, so neither a partial message nor a further
+    /// message of the same record may be waiting.
+    pub(crate) fn set_read_keys(&mut self, key: Box<dyn AeadKey>, iv: [u8; 12]) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            return Err(PeerMisbehaved::KeyChangeNotAligned.into());
+        }
+        let proof = self.joiner.aligned().ok_or(PeerMisbehaved::KeyChangeNotAligned)?;
+        self.opener = Some(RecordOpener::new(key, iv, proof));
         self.skip_early = None;
         Ok(())
     }
@@ -153,11 +163,8 @@ impl Receiver {
     /// Processes buffered records until something for the caller appears.
     pub(crate) fn next(&mut self, allow_app: bool) -> Result<Received, Error> {
         loop {
-            if let Some(raw) = self.joiner.pop()? {
-                let mut r = Reader::new(&raw);
-                let msg = HandshakeMessage::read(&mut r)?;
-                r.expect_empty("handshake message")?;
-                return Ok(Received::Handshake(Message { raw, msg }));
+            if let Some(m) = self.pending.pop_front() {
+                return Ok(Received::Handshake(m));
             }
             let avail = self.buf.get(self.start..self.end).unwrap_or(&[]);
             let Some(header) = peek_record(avail, self.opener.is_some())? else {
@@ -222,14 +229,21 @@ impl Receiver {
                 ContentType::HANDSHAKE => {
                     self.empty_records = 0;
                     let data = self.buf.get(range).unwrap_or(&[]);
-                    self.joiner.push(data)?;
+                    let mut msgs = self.joiner.push(data);
+                    while let Some(m) = msgs.next_message()? {
+                        let raw = m.encoded.to_vec();
+                        let mut r = Reader::new(&raw);
+                        let msg = HandshakeMessage::read(&mut r)?;
+                        r.expect_empty("handshake message")?;
+                        self.pending.push_back(Message { raw, msg });
+                    }
                 }
                 ContentType::ALERT => {
                     let data = self.buf.get(range).unwrap_or(&[]);
                     let [level, desc] = data else {
                         return Err(InvalidMessage::InvalidAlert.into());
                     };
-                    if !self.joiner.is_empty() {
+                    if !self.joiner.is_empty() || !self.pending.is_empty() {
                         // RFC 8446 §5.1: no interleaving inside a handshake message.
                         return Err(PeerMisbehaved::KeyChangeNotAligned.into());
                     }
@@ -246,7 +260,7 @@ impl Receiver {
                     return Err(Error::AlertReceived(desc));
                 }
                 ContentType::APPLICATION_DATA => {
-                    if !allow_app || !self.joiner.is_empty() {
+                    if !allow_app || !self.joiner.is_empty() || !self.pending.is_empty() {
                         return Err(PeerMisbehaved::UnexpectedMessage.into());
                     }
                     if range.is_empty() {

@@ -4,7 +4,8 @@
 use crate::codec::enums::{AlertDescription, AlertLevel, ContentType};
 use crate::error::Error;
 use crate::record::fragmenter::Fragmenter;
-use crate::record::protect::{RecordSealer, write_plaintext_record};
+use crate::record::protect::{RecordSealer, write_plaintext};
+use crate::record::{LEGACY_VERSION_TLS10, LEGACY_VERSION_TLS12};
 use alloc::vec::Vec;
 
 /// Output beyond which `write` takes no more application data until the
@@ -27,7 +28,7 @@ impl Sender {
             taken: 0,
             hs_pending: Vec::new(),
             sealer: None,
-            fragmenter: Fragmenter::default(),
+            fragmenter: Fragmenter::new(),
         }
     }
 
@@ -74,15 +75,17 @@ impl Sender {
         Ok(())
     }
 
-    pub(crate) fn set_peer_record_size_limit(&mut self, limit: u16) {
-        self.fragmenter.set_record_size_limit(limit);
+    /// Honours the peer's record_size_limit (RFC 8449 §4); an invalid value
+    /// (below 64) is illegal_parameter.
+    pub(crate) fn set_peer_record_size_limit(&mut self, limit: u16) -> Result<(), Error> {
+        self.fragmenter = Fragmenter::with_record_size_limit(limit)?;
+        Ok(())
     }
 
     /// RFC 8446 §D.4: the compatibility ChangeCipherSpec, always plaintext.
     pub(crate) fn send_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        write_plaintext_record(ContentType::CHANGE_CIPHER_SPEC, &[1], false, &mut self.out);
-        Ok(())
+        write_plaintext(ContentType::CHANGE_CIPHER_SPEC, LEGACY_VERSION_TLS12, &[1], &mut self.out)
     }
 
     pub(crate) fn send_alert(&mut self, level: AlertLevel, desc: AlertDescription) -> Result<(), Error> {
@@ -115,8 +118,10 @@ impl Sender {
                 }
             }
             None => {
+                // RFC 8446 §5.1: the initial ClientHello may use 0x0301.
+                let version = if initial { LEGACY_VERSION_TLS10 } else { LEGACY_VERSION_TLS12 };
                 for chunk in data.chunks(max) {
-                    write_plaintext_record(typ, chunk, initial, &mut self.out);
+                    write_plaintext(typ, version, chunk, &mut self.out)?;
                 }
             }
         }

@@ -507,7 +507,7 @@ impl ExpectServerHello {
         let th = transcript.current_hash();
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
         // RFC 8446 §5.1: ServerHello must end its record before the key change.
-        io.rx.set_opener(server_hs.opener(&ctx)?)?;
+        { let (k, iv) = server_hs.read_keys(&ctx)?; io.rx.set_read_keys(k, iv)? };
         io.negotiated.version = Some(ProtocolVersion::TLSV1_3);
         io.negotiated.suite = Some(suite.suite);
         io.negotiated.key_size = suite.aead.key_len();
@@ -604,7 +604,7 @@ impl Handshaking {
                 EeExtension::SupportedGroups(_) => {}
                 EeExtension::RecordSizeLimit(limit) if self.config.policy.record_size_limit.is_some() => {
                     io.negotiated.peer_record_size_limit = Some(*limit);
-                    io.tx.set_peer_record_size_limit(*limit);
+                    io.tx.set_peer_record_size_limit(*limit)?;
                 }
                 other => {
                     // RFC 8446 §4.2: responses to extensions we did not send.
@@ -687,7 +687,7 @@ impl Handshaking {
         let th_server_fin = transcript.current_hash();
         let (client_app, server_app): (AppTraffic, AppTraffic) =
             master.traffic(p.as_ref(), th_server_fin.as_ref())?;
-        io.rx.set_opener(server_app.opener(&s.ctx)?)?;
+        { let (k, iv) = server_app.read_keys(&s.ctx)?; io.rx.set_read_keys(k, iv)? };
 
         // Our second flight: CCS (compat), then under client handshake keys.
         if s.config.policy.middlebox_compat && !s.sent_ccs {
@@ -703,13 +703,11 @@ impl Handshaking {
         transcript.add(&fin_msg);
         io.tx.queue_handshake(&fin_msg);
         io.tx.set_sealer(client_app.sealer(&s.ctx)?)?;
-        let th_client_fin = transcript.current_hash();
         Ok(PostHandshake::new(
             Side::Client,
             s.ctx,
             client_app,
             server_app,
-            master.resumption(p.as_ref(), th_client_fin.as_ref())?,
             master.exporter(p.as_ref(), th_server_fin.as_ref())?,
         ))
     }

@@ -13,7 +13,9 @@ use crate::key_schedule::{
     HandshakeTrafficSecret, MasterSecret,
 };
 use crate::provider::{CryptoProvider, HashAlgorithm, HashOutput};
-use crate::record::protect::{RecordOpener, RecordSealer};
+use crate::provider::AeadKey;
+use crate::record::protect::RecordSealer;
+use alloc::boxed::Box;
 use crate::suites::Tls13Suite;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -87,19 +89,9 @@ impl Master {
         ))
     }
 
-    pub(crate) fn exporter(&self, p: &dyn CryptoProvider, server_finished_hash: &[u8]) -> Result<Secret, Error> {
-        Ok(Secret::Exporter(self.0.exporter_master_secret(p, server_finished_hash)?))
+    pub(crate) fn exporter(&self, p: &dyn CryptoProvider, server_finished_hash: &[u8]) -> Result<ExporterSecret, Error> {
+        self.0.exporter_master_secret(p, server_finished_hash)
     }
-
-    pub(crate) fn resumption(&self, p: &dyn CryptoProvider, client_finished_hash: &[u8]) -> Result<Secret, Error> {
-        Ok(Secret::Resumption(self.0.resumption_master_secret(p, client_finished_hash)?))
-    }
-}
-
-/// Secrets kept after the handshake.
-pub(crate) enum Secret {
-    Exporter(ExporterSecret),
-    Resumption(key_schedule::ResumptionMasterSecret),
 }
 
 /// A handshake traffic secret: protects the encrypted handshake and keys Finished.
@@ -116,10 +108,12 @@ impl HsTraffic {
         Ok(RecordSealer::new(key, *k.iv()))
     }
 
-    pub(crate) fn opener(&self, ctx: &Ctx) -> Result<RecordOpener, Error> {
+    /// The key and IV to install for reading (the receiver builds the
+    /// opener once it can prove the key change is aligned).
+    pub(crate) fn read_keys(&self, ctx: &Ctx) -> Result<(Box<dyn AeadKey>, [u8; 12]), Error> {
         let k = self.0.traffic_keys(ctx.provider.as_ref(), ctx.suite.aead)?;
         let key = ctx.provider.aead_key(ctx.suite.aead, k.key())?;
-        Ok(RecordOpener::new(key, *k.iv()))
+        Ok((key, *k.iv()))
     }
 }
 
@@ -137,10 +131,12 @@ impl AppTraffic {
         Ok(RecordSealer::new(key, *k.iv()))
     }
 
-    pub(crate) fn opener(&self, ctx: &Ctx) -> Result<RecordOpener, Error> {
+    /// The key and IV to install for reading (the receiver builds the
+    /// opener once it can prove the key change is aligned).
+    pub(crate) fn read_keys(&self, ctx: &Ctx) -> Result<(Box<dyn AeadKey>, [u8; 12]), Error> {
         let k = self.0.traffic_keys(ctx.provider.as_ref(), ctx.suite.aead)?;
         let key = ctx.provider.aead_key(ctx.suite.aead, k.key())?;
-        Ok(RecordOpener::new(key, *k.iv()))
+        Ok((key, *k.iv()))
     }
 }
 
@@ -185,9 +181,6 @@ pub(crate) fn client_transcript(
 }
 
 /// RFC 8446 §7.5: the exporter.
-pub(crate) fn export(ctx: &Ctx, secret: &Secret, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
-    match secret {
-        Secret::Exporter(e) => e.export(ctx.provider.as_ref(), label, context, out),
-        Secret::Resumption(_) => Err(Error::Unreachable("exporter from resumption secret")),
-    }
+pub(crate) fn export(ctx: &Ctx, secret: &ExporterSecret, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
+    secret.export(ctx.provider.as_ref(), label, context, out)
 }

@@ -41,12 +41,6 @@ pub(crate) struct Message {
     pub(crate) msg: HandshakeMessage,
 }
 
-impl Message {
-    pub(crate) fn typ(&self) -> HandshakeType {
-        self.msg.typ
-    }
-}
-
 /// What a state handler may touch: the record layer and the negotiated
 /// parameters, and the caller's notion of now.
 pub(crate) struct Io<'a> {

@@ -16,9 +16,7 @@ pub(crate) struct PostHandshake {
     ctx: Ctx,
     ours: AppTraffic,
     theirs: AppTraffic,
-    #[allow(dead_code)]
-    resumption: keys::Secret,
-    exporter: keys::Secret,
+    exporter: crate::key_schedule::ExporterSecret,
 }
 
 impl PostHandshake {
@@ -27,15 +25,13 @@ impl PostHandshake {
         ctx: Ctx,
         ours: AppTraffic,
         theirs: AppTraffic,
-        resumption: keys::Secret,
-        exporter: keys::Secret,
+        exporter: crate::key_schedule::ExporterSecret,
     ) -> Self {
         Self {
             side,
             ctx,
             ours,
             theirs,
-            resumption,
             exporter,
         }
     }
@@ -57,7 +53,7 @@ impl PostHandshake {
             (HandshakePayload::KeyUpdate(req), _) => {
                 let next = self.theirs.next(self.ctx.provider.as_ref())?;
                 // RFC 8446 §5.1: a KeyUpdate must end its record (key change).
-                rx.set_opener(next.opener(&self.ctx)?)?;
+                { let (k, iv) = next.read_keys(&self.ctx)?; rx.set_read_keys(k, iv)? };
                 self.theirs = next;
                 // RFC 8446 §4.6.3: answer update_requested with our own
                 // KeyUpdate (update_not_requested).

@@ -355,7 +355,7 @@ impl ExpectClientHello {
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
         io.tx.set_sealer(server_hs.sealer(&ctx)?)?;
         // RFC 8446 §5.1: ClientHello must end its record before the key change.
-        io.rx.set_opener(client_hs.opener(&ctx)?)?;
+        { let (k, iv) = client_hs.read_keys(&ctx)?; io.rx.set_read_keys(k, iv)? };
         if o.early_data {
             // We never accept 0-RTT here: skip what the client sent under
             // early keys (RFC 8446 §4.2.10).
@@ -385,7 +385,7 @@ impl ExpectClientHello {
         }
         if let Some(limit) = o.record_size_limit {
             io.negotiated.peer_record_size_limit = Some(limit);
-            io.tx.set_peer_record_size_limit(limit);
+            io.tx.set_peer_record_size_limit(limit)?;
             // RFC 8449 §4: answer only when the client sent the extension.
             if let Some(ours) = policy.record_size_limit {
                 ee.push(EeExtension::RecordSizeLimit(ours));
@@ -637,14 +637,12 @@ impl AwaitClient {
         keys::check_finished(expected.as_ref(), verify_data)?;
         let mut transcript = s.transcript;
         transcript.add(&m.raw);
-        io.rx.set_opener(s.client_app.opener(&s.ctx)?)?;
-        let th_client_fin = transcript.current_hash();
+        { let (k, iv) = s.client_app.read_keys(&s.ctx)?; io.rx.set_read_keys(k, iv)? };
         Ok(PostHandshake::new(
             Side::Server,
             s.ctx,
             s.server_app,
             s.client_app,
-            s.master.resumption(p.as_ref(), th_client_fin.as_ref())?,
             s.master.exporter(p.as_ref(), s.exporter_hash.as_ref())?,
         ))
     }
