@@ -535,3 +535,728 @@ impl fmt::Debug for MlDsaSigningKey {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::SignatureAlgorithm;
+    use crate::provider::aws_lc::verify::{
+        KeyKind, SpkiKey, verify_mldsa_with_context, verify_signature,
+    };
+    use alloc::format;
+    use aws_lc_rs::encoding::AsDer;
+    use std::sync::OnceLock;
+
+    const MESSAGE: &[u8] = b"TLS 1.3 CertificateVerify content stand-in";
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn load_err(pkcs8: &[u8]) -> CryptoError {
+        load_signing_key(pkcs8).map(|_| ()).unwrap_err()
+    }
+
+    /// Signs with every advertised scheme and checks each signature with
+    /// the verifier, including that tampering is detected.
+    fn sign_and_verify_every_scheme(key: &dyn SigningKey) -> usize {
+        let spki = key.public_key_spki();
+        for &scheme in key.schemes() {
+            let alg = SignatureAlgorithm::for_tls13_scheme(scheme).unwrap();
+            let signature = key.sign(scheme, MESSAGE).unwrap();
+            assert_eq!(
+                verify_signature(alg, &spki, MESSAGE, &signature),
+                Ok(()),
+                "{scheme:?}"
+            );
+            let mut bad = signature.clone();
+            bad[signature.len() / 2] ^= 0x10;
+            assert_eq!(
+                verify_signature(alg, &spki, MESSAGE, &bad),
+                Err(CryptoError::BadSignature)
+            );
+            assert_eq!(
+                verify_signature(alg, &spki, b"another message", &signature),
+                Err(CryptoError::BadSignature)
+            );
+        }
+        // RFC 8446 §4.4.3: never PKCS#1 v1.5 (nor SHA-1) in CertificateVerify.
+        for legacy in [
+            SignatureScheme::RSA_PKCS1_SHA256,
+            SignatureScheme::RSA_PKCS1_SHA384,
+            SignatureScheme::RSA_PKCS1_SHA512,
+            SignatureScheme::RSA_PKCS1_SHA1,
+        ] {
+            assert_eq!(key.sign(legacy, MESSAGE), Err(CryptoError::Unsupported));
+        }
+        key.schemes().len()
+    }
+
+    fn pkcs8(version: u8, alg_id: &[u8], private_key: &[u8], public_key: Option<&[u8]>) -> Vec<u8> {
+        let mut body = der::tlv(der::INTEGER, &[version]);
+        body.extend_from_slice(alg_id);
+        der::put(&mut body, der::OCTET_STRING, private_key);
+        if let Some(pk) = public_key {
+            let mut bits = vec![0u8];
+            bits.extend_from_slice(pk);
+            der::put(&mut body, TAG_PUBLIC_KEY, &bits);
+        }
+        der::tlv(der::SEQUENCE, &body)
+    }
+
+    // ------------------------------------------------------------ RSA
+
+    /// One 2048-bit RSA key (PKCS#8 v1, rsaEncryption) shared by the RSA tests.
+    fn rsa_pkcs8() -> &'static [u8] {
+        static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+        KEY.get_or_init(|| {
+            let key = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+            AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&key)
+                .unwrap()
+                .as_ref()
+                .to_vec()
+        })
+    }
+
+    fn rsa_private_key() -> &'static [u8] {
+        Pkcs8::parse(rsa_pkcs8()).unwrap().private_key
+    }
+
+    #[test]
+    fn rsa_encryption_key_offers_rsae_pss_only() {
+        let key = load_signing_key(rsa_pkcs8()).unwrap();
+        assert_eq!(key.schemes(), RSAE_SCHEMES);
+        assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 3);
+        // rsa_pss_pss_* needs an id-RSASSA-PSS certificate (RFC 8446 §4.2.3).
+        assert_eq!(
+            key.sign(SignatureScheme::RSA_PSS_PSS_SHA256, MESSAGE),
+            Err(CryptoError::Unsupported)
+        );
+        let ours = key.public_key_spki();
+        let theirs = RsaKeyPair::from_pkcs8(rsa_pkcs8()).unwrap();
+        assert_eq!(ours, theirs.public_key().as_der().unwrap().as_ref());
+        assert_eq!(
+            verify::spki_key_kind(&ours),
+            Some(KeyKind::Rsa { bits: 2048 })
+        );
+        assert_eq!(
+            format!("{key:?}"),
+            "RsaSigningKey { bits: 2048, schemes: [rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512], .. }"
+        );
+    }
+
+    #[test]
+    fn rsa_pkcs8_v2_public_key_must_match() {
+        let rsa_alg = build_algorithm_identifier(oid::RSA_ENCRYPTION, Some((der::NULL, &[])));
+        let public = RsaKeyPair::from_der(rsa_private_key())
+            .unwrap()
+            .public_key()
+            .as_ref()
+            .to_vec();
+        let v2 = pkcs8(1, &rsa_alg, rsa_private_key(), Some(&public));
+        assert_eq!(load_signing_key(&v2).unwrap().schemes(), RSAE_SCHEMES);
+        let mut wrong = public.clone();
+        let last = wrong.len() - 5;
+        wrong[last] ^= 1;
+        assert_eq!(
+            load_err(&pkcs8(1, &rsa_alg, rsa_private_key(), Some(&wrong))),
+            CryptoError::InvalidKey
+        );
+        // RFC 5958 §2: publicKey is a v2 field.
+        assert_eq!(
+            load_err(&pkcs8(0, &rsa_alg, rsa_private_key(), Some(&public))),
+            CryptoError::InvalidKey
+        );
+        // rsaEncryption parameters must be NULL or absent.
+        let odd = build_algorithm_identifier(oid::RSA_ENCRYPTION, Some((der::INTEGER, &[1])));
+        assert_eq!(
+            load_err(&pkcs8(0, &odd, rsa_private_key(), None)),
+            CryptoError::InvalidKey
+        );
+        let absent = build_algorithm_identifier(oid::RSA_ENCRYPTION, None);
+        assert!(load_signing_key(&pkcs8(0, &absent, rsa_private_key(), None)).is_ok());
+    }
+
+    #[test]
+    fn rsassa_pss_keys_offer_pss_pss_within_their_parameters() {
+        // Unrestricted id-RSASSA-PSS key.
+        let open_alg = build_algorithm_identifier(oid::RSASSA_PSS, None);
+        let open = pkcs8(0, &open_alg, rsa_private_key(), None);
+        // aws-lc-rs's own PKCS#8 entry point refuses these keys, hence our unwrapping.
+        assert!(RsaKeyPair::from_pkcs8(&open).is_err());
+        let key = load_signing_key(&open).unwrap();
+        assert_eq!(key.schemes(), PSS_SCHEMES);
+        assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 3);
+        assert_eq!(
+            key.sign(SignatureScheme::RSA_PSS_RSAE_SHA256, MESSAGE),
+            Err(CryptoError::Unsupported)
+        );
+        let spki = key.public_key_spki();
+        assert!(matches!(
+            verify::parse_spki(&spki),
+            Ok(SpkiKey::RsaPss {
+                bits: 2048,
+                params: None,
+                ..
+            })
+        ));
+
+        // Restricted to SHA-384 (MGF1-SHA-384, salt at least 48).
+        let params = hex(concat!(
+            "a00d300b0609608648016503040202a11a301806092a864886f70d010108300b06096086480165030402",
+            "02a203020130",
+        ));
+        let bound_alg = build_algorithm_identifier(oid::RSASSA_PSS, Some((der::SEQUENCE, &params)));
+        let key = load_signing_key(&pkcs8(0, &bound_alg, rsa_private_key(), None)).unwrap();
+        assert_eq!(key.schemes(), [SignatureScheme::RSA_PSS_PSS_SHA384]);
+        assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 1);
+        assert_eq!(
+            key.sign(SignatureScheme::RSA_PSS_PSS_SHA256, MESSAGE),
+            Err(CryptoError::Unsupported)
+        );
+        let spki = key.public_key_spki();
+        let expected = PssParams {
+            hash: HashAlgorithm::Sha384,
+            mgf_hash: HashAlgorithm::Sha384,
+            salt_len: 48,
+        };
+        assert!(
+            matches!(verify::parse_spki(&spki), Ok(SpkiKey::RsaPss { params: Some(p), .. }) if p == expected)
+        );
+
+        // Empty parameters mean SHA-1: nothing TLS 1.3 can use.
+        let sha1_alg = build_algorithm_identifier(oid::RSASSA_PSS, Some((der::SEQUENCE, &[])));
+        assert_eq!(
+            load_err(&pkcs8(0, &sha1_alg, rsa_private_key(), None)),
+            CryptoError::Unsupported
+        );
+        // SHA-256 with MGF1-SHA-1 does not fit RFC 8446 either.
+        let mixed = hex("a00d300b0609608648016503040201");
+        let mixed_alg = build_algorithm_identifier(oid::RSASSA_PSS, Some((der::SEQUENCE, &mixed)));
+        assert_eq!(
+            load_err(&pkcs8(0, &mixed_alg, rsa_private_key(), None)),
+            CryptoError::Unsupported
+        );
+    }
+
+    /// An RSAPrivateKey (RFC 8017 §A.1.2) from big-endian components.
+    fn rsa_private_key_der(components: &[Vec<u8>]) -> Vec<u8> {
+        let mut body = der::tlv(der::INTEGER, &[0]);
+        for c in components {
+            der::put_unsigned(&mut body, c);
+        }
+        der::tlv(der::SEQUENCE, &body)
+    }
+
+    #[test]
+    fn rsa_1024_bit_key_of_rfc8448_is_refused() {
+        // The builder reproduces a real key byte for byte...
+        let mut d = Der::new(der::single(rsa_private_key(), der::SEQUENCE).unwrap());
+        let _version = d.read(der::INTEGER).unwrap();
+        let parts: Vec<Vec<u8>> = (0..8)
+            .map(|_| {
+                der::unsigned_magnitude(d.read(der::INTEGER).unwrap())
+                    .unwrap()
+                    .to_vec()
+            })
+            .collect();
+        assert_eq!(rsa_private_key_der(&parts), rsa_private_key());
+
+        // ...so the RFC 8448 §2 key below is well formed and refused for its size.
+        let rfc8448 = [
+            concat!(
+                "b4bb498f8279303d980836399b36c6988c0c68de55e1bdb826d3901a2461eafd2de49a91d015abbc9a95137ace6c1af1",
+                "9eaa6af98c7ced43120998e187a80ee0ccb0524b1b018c3e0b63264d449a6d38e22a5fda430846748030530ef0461c8c",
+                "a9d9efbfae8ea6d1d03e2bd193eff0ab9a8002c47428a6d35a8d88d79f7f1e3f",
+            ),
+            "010001",
+            concat!(
+                "04dea705d43a6ea7209dd8072111a83c81e322a59278b33480641eaf7c0a6985b8e31c44f6de62e1b4c2309f6126e77b",
+                "7c41e923314bbfa3881305dc1217f16c819ce538e922f369828d0e57195d8c8488460207b2faa726bcf708bbd7db7f67",
+                "9f893492fc2a622e08970aac441ce4e0c3088df25ae679233df8a3bda2ff9941",
+            ),
+            concat!(
+                "e435fb7cc83737756dacea96ab7f59a2cc1069db7deb190e17e33a532b273f30a327aa0aaabc58cd67466af9845fadc6",
+                "75fe094af92c4bd1f2c1bc33dd2e0515",
+            ),
+            concat!(
+                "cabd3bc0e0438664c8d4cc9f99977a94d9bbfead8e43870abae3f7eb8b4e0eee8af1d9b4719ba6196cf2cbbaeeebf8b3",
+                "490afe9e9ffa74a88aa51fc645629303",
+            ),
+            concat!(
+                "3f57345c27fe1b687e6e761627b78b1b826433dd760fa0bea6a6acf39490aa1b47cda4869d68f584dd5b5029bd32093b",
+                "8258661fe715025e5d70a45a08d3d319",
+            ),
+            concat!(
+                "183da01363bd2f2885cacbdc9964bf4764f1517636f86401286f71893c52ccfe40a6c23d0d086b47c6fb10d8fd1041e0",
+                "4def7e9a40ce957c417794e10412d139",
+            ),
+            concat!(
+                "839ca9a085e4286b2c90e466997a2c681f21339aa3477814e4dec11833050ed50dd13cc038048a43c59b2acc416889c0",
+                "37665fe5afa605969f8c01dfa5ca969d",
+            ),
+        ]
+        .map(hex);
+        let alg = build_algorithm_identifier(oid::RSA_ENCRYPTION, Some((der::NULL, &[])));
+        let key = pkcs8(0, &alg, &rsa_private_key_der(&rfc8448), None);
+        assert_eq!(load_err(&key), CryptoError::InvalidKey);
+    }
+
+    // ------------------------------------------------------------ ECDSA
+
+    fn ec_pkcs8(alg: &'static EcdsaSigningAlgorithm) -> Vec<u8> {
+        EcdsaKeyPair::generate_pkcs8(alg, &SystemRandom::new())
+            .unwrap()
+            .as_ref()
+            .to_vec()
+    }
+
+    #[test]
+    fn ecdsa_keys_offer_the_one_scheme_of_their_curve() {
+        for (alg, curve, scheme, other) in [
+            (
+                &sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+                EcCurve::P256,
+                SignatureScheme::ECDSA_SECP256R1_SHA256,
+                SignatureScheme::ECDSA_SECP384R1_SHA384,
+            ),
+            (
+                &sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+                EcCurve::P384,
+                SignatureScheme::ECDSA_SECP384R1_SHA384,
+                SignatureScheme::ECDSA_SECP521R1_SHA512,
+            ),
+            (
+                &sig::ECDSA_P521_SHA512_ASN1_SIGNING,
+                EcCurve::P521,
+                SignatureScheme::ECDSA_SECP521R1_SHA512,
+                SignatureScheme::ECDSA_SECP256R1_SHA256,
+            ),
+        ] {
+            let doc = ec_pkcs8(alg);
+            let key = load_signing_key(&doc).unwrap();
+            assert_eq!(key.schemes(), [scheme]);
+            assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 1);
+            assert_eq!(key.sign(other, MESSAGE), Err(CryptoError::Unsupported));
+            let theirs = EcdsaKeyPair::from_pkcs8(alg, &doc).unwrap();
+            assert_eq!(
+                key.public_key_spki(),
+                theirs.public_key().as_der().unwrap().as_ref()
+            );
+            assert_eq!(
+                verify::spki_key_kind(&key.public_key_spki()),
+                Some(KeyKind::Ecdsa(curve))
+            );
+            assert_eq!(
+                format!("{key:?}"),
+                format!("EcdsaSigningKey {{ curve: {curve:?}, .. }}")
+            );
+            // A signature from this key under another curve's algorithm: wrong key.
+            let signature = key.sign(scheme, MESSAGE).unwrap();
+            let alg = SignatureAlgorithm::for_tls13_scheme(other).unwrap();
+            assert_eq!(
+                verify_signature(alg, &key.public_key_spki(), MESSAGE, &signature),
+                Err(CryptoError::InvalidKey)
+            );
+        }
+    }
+
+    /// ECPrivateKey fields (RFC 5915 §3) we rebuild keys from.
+    struct EcParts {
+        version: Vec<u8>,
+        scalar: Vec<u8>,
+        public: Option<Vec<u8>>,
+    }
+
+    fn ec_private_key_parts(ec: &[u8]) -> EcParts {
+        let mut d = Der::new(der::single(ec, der::SEQUENCE).unwrap());
+        let version = d.read(der::INTEGER).unwrap().to_vec();
+        let scalar = d.read(der::OCTET_STRING).unwrap().to_vec();
+        let _params = d.read_optional(0xa0).unwrap();
+        let public = d.read_optional(0xa1).unwrap().map(<[u8]>::to_vec);
+        d.finish().unwrap();
+        EcParts {
+            version,
+            scalar,
+            public,
+        }
+    }
+
+    fn ec_private_key(
+        version: &[u8],
+        scalar: &[u8],
+        params: Option<&[u8]>,
+        public: Option<&[u8]>,
+    ) -> Vec<u8> {
+        let mut body = der::tlv(der::INTEGER, version);
+        der::put(&mut body, der::OCTET_STRING, scalar);
+        if let Some(p) = params {
+            der::put(&mut body, 0xa0, p);
+        }
+        if let Some(p) = public {
+            der::put(&mut body, 0xa1, p);
+        }
+        der::tlv(der::SEQUENCE, &body)
+    }
+
+    #[test]
+    fn ecdsa_curve_from_either_place_and_v2_public_key() {
+        let doc = ec_pkcs8(&sig::ECDSA_P384_SHA384_ASN1_SIGNING);
+        let expected_spki = load_signing_key(&doc).unwrap().public_key_spki();
+        let p = Pkcs8::parse(&doc).unwrap();
+        let EcParts {
+            version,
+            scalar,
+            public,
+        } = ec_private_key_parts(p.private_key);
+        let p384_param = der::tlv(der::OID, oid::P384);
+        let p256_param = der::tlv(der::OID, oid::P256);
+        let bare_alg = build_algorithm_identifier(oid::EC_PUBLIC_KEY, None);
+        let p384_alg = build_algorithm_identifier(oid::EC_PUBLIC_KEY, Some((der::OID, oid::P384)));
+
+        // Curve only inside ECPrivateKey (RFC 5915 §3).
+        let inner_only = ec_private_key(&version, &scalar, Some(&p384_param), public.as_deref());
+        let key = load_signing_key(&pkcs8(0, &bare_alg, &inner_only, None)).unwrap();
+        assert_eq!(key.public_key_spki(), expected_spki);
+        // Curve nowhere: refused rather than guessed.
+        let nowhere = ec_private_key(&version, &scalar, None, None);
+        assert_eq!(
+            load_err(&pkcs8(0, &bare_alg, &nowhere, None)),
+            CryptoError::InvalidKey
+        );
+        // Curve only in the AlgorithmIdentifier, no public key: derived.
+        let key = load_signing_key(&pkcs8(0, &p384_alg, &nowhere, None)).unwrap();
+        assert_eq!(key.public_key_spki(), expected_spki);
+        // The two places disagree.
+        let clash = ec_private_key(&version, &scalar, Some(&p256_param), None);
+        assert_eq!(
+            load_err(&pkcs8(0, &p384_alg, &clash, None)),
+            CryptoError::InvalidKey
+        );
+        // A curve we lack.
+        let k1_alg = build_algorithm_identifier(
+            oid::EC_PUBLIC_KEY,
+            Some((der::OID, &[0x2b, 0x81, 0x04, 0x00, 0x0a])),
+        );
+        assert_eq!(
+            load_err(&pkcs8(0, &k1_alg, &nowhere, None)),
+            CryptoError::Unsupported
+        );
+
+        // PKCS#8 v2 with the public key, right and wrong.
+        let point = match verify::parse_spki(&expected_spki).unwrap() {
+            SpkiKey::Ec { point, .. } => point.to_vec(),
+            other => panic!("{other:?}"),
+        };
+        let v2 = pkcs8(1, &p384_alg, &nowhere, Some(&point));
+        assert_eq!(
+            load_signing_key(&v2).unwrap().public_key_spki(),
+            expected_spki
+        );
+        let mut wrong = point.clone();
+        wrong[10] ^= 1;
+        assert_eq!(
+            load_err(&pkcs8(1, &p384_alg, &nowhere, Some(&wrong))),
+            CryptoError::InvalidKey
+        );
+    }
+
+    // ------------------------------------------------------------ Ed25519
+
+    #[test]
+    fn ed25519_pkcs8_v1_and_v2() {
+        let rng = SystemRandom::new();
+        let v2 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let v1 = Ed25519KeyPair::generate_pkcs8v1(&rng).unwrap();
+        for doc in [v2.as_ref(), v1.as_ref()] {
+            let key = load_signing_key(doc).unwrap();
+            assert_eq!(key.schemes(), [SignatureScheme::ED25519]);
+            assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 1);
+            let theirs = Ed25519KeyPair::from_pkcs8(doc).unwrap();
+            assert_eq!(
+                key.public_key_spki(),
+                theirs.public_key().as_der().unwrap().as_ref()
+            );
+            assert_eq!(format!("{key:?}"), "Ed25519SigningKey { .. }");
+        }
+        let p = Pkcs8::parse(v2.as_ref()).unwrap();
+        assert!(p.public_key.is_some());
+        let mut wrong = p.public_key.unwrap().to_vec();
+        wrong[0] ^= 1;
+        assert_eq!(
+            load_err(&pkcs8(1, p.alg.raw, p.private_key, Some(&wrong))),
+            CryptoError::InvalidKey
+        );
+        // RFC 8410 §3: parameters absent.
+        let with_null = build_algorithm_identifier(oid::ED25519, Some((der::NULL, &[])));
+        assert_eq!(
+            load_err(&pkcs8(0, &with_null, p.private_key, None)),
+            CryptoError::InvalidKey
+        );
+        // A 31-byte seed.
+        let short = der::tlv(der::OCTET_STRING, &[5u8; 31]);
+        assert_eq!(
+            load_err(&pkcs8(0, p.alg.raw, &short, None)),
+            CryptoError::InvalidKey
+        );
+    }
+
+    // ------------------------------------------------------------ ML-DSA
+
+    const LEVELS: [(MlDsaLevel, &PqdsaSigningAlgorithm); 3] = [
+        (MlDsaLevel::MlDsa44, &sig::ML_DSA_44_SIGNING),
+        (MlDsaLevel::MlDsa65, &sig::ML_DSA_65_SIGNING),
+        (MlDsaLevel::MlDsa87, &sig::ML_DSA_87_SIGNING),
+    ];
+
+    /// The three ML-DSA-PrivateKey forms for one seed: (seed, expanded, both).
+    fn mldsa_forms(alg: &'static PqdsaSigningAlgorithm, seed: &[u8]) -> [Vec<u8>; 3] {
+        let key = PqdsaKeyPair::from_seed(alg, seed).unwrap();
+        let expanded = key.private_key().as_raw_bytes().unwrap();
+        let mut both = der::tlv(der::OCTET_STRING, seed);
+        der::put(&mut both, der::OCTET_STRING, expanded.as_ref());
+        [
+            der::tlv(TAG_MLDSA_SEED, seed),
+            der::tlv(der::OCTET_STRING, expanded.as_ref()),
+            der::tlv(der::SEQUENCE, &both),
+        ]
+    }
+
+    #[test]
+    fn mldsa_seed_expanded_and_both_forms() {
+        for (level, alg) in LEVELS {
+            let mut seed = [0u8; 32];
+            aws_lc_rs::rand::fill(&mut seed).unwrap();
+            let alg_id = build_algorithm_identifier(verify::mldsa_oid(level), None);
+            let reference = PqdsaKeyPair::from_seed(alg, &seed).unwrap();
+            let mut spkis = Vec::new();
+            for form in mldsa_forms(alg, &seed) {
+                let key = load_signing_key(&pkcs8(0, &alg_id, &form, None)).unwrap();
+                assert_eq!(key.schemes().len(), 1);
+                assert_eq!(sign_and_verify_every_scheme(key.as_ref()), 1);
+                assert_eq!(
+                    format!("{key:?}"),
+                    format!("MlDsaSigningKey {{ level: {level:?}, .. }}")
+                );
+                spkis.push(key.public_key_spki());
+            }
+            assert!(spkis.iter().all(|s| *s == spkis[0]));
+            assert_eq!(spkis[0], reference.public_key().as_der().unwrap().as_ref());
+            assert_eq!(
+                verify::spki_key_kind(&spkis[0]),
+                Some(KeyKind::MlDsa(level))
+            );
+            // v2 with the public key.
+            let public = reference.public_key().as_ref();
+            let [seed_form, expanded_form, both_form] = mldsa_forms(alg, &seed);
+            assert!(load_signing_key(&pkcs8(1, &alg_id, &seed_form, Some(public))).is_ok());
+            let mut wrong = public.to_vec();
+            wrong[100] ^= 1;
+            assert_eq!(
+                load_err(&pkcs8(1, &alg_id, &seed_form, Some(&wrong))),
+                CryptoError::InvalidKey
+            );
+            // Seed and expanded key of different keys.
+            let mut other_seed = seed;
+            other_seed[0] ^= 1;
+            let [_, other_expanded, _] = mldsa_forms(alg, &other_seed);
+            let mut clash = der::tlv(der::OCTET_STRING, &seed);
+            clash.extend_from_slice(&other_expanded);
+            let clash = der::tlv(der::SEQUENCE, &clash);
+            assert_eq!(
+                load_err(&pkcs8(0, &alg_id, &clash, None)),
+                CryptoError::InvalidKey
+            );
+            // Wrong sizes, a trailing byte, parameters, another level's OID.
+            assert_eq!(
+                load_err(&pkcs8(
+                    0,
+                    &alg_id,
+                    &der::tlv(TAG_MLDSA_SEED, &seed[..31]),
+                    None
+                )),
+                CryptoError::InvalidKey
+            );
+            let mut trailing = both_form.clone();
+            trailing.push(0);
+            assert_eq!(
+                load_err(&pkcs8(0, &alg_id, &trailing, None)),
+                CryptoError::InvalidKey
+            );
+            let with_null =
+                build_algorithm_identifier(verify::mldsa_oid(level), Some((der::NULL, &[])));
+            assert_eq!(
+                load_err(&pkcs8(0, &with_null, &seed_form, None)),
+                CryptoError::InvalidKey
+            );
+            let other_level = if level == MlDsaLevel::MlDsa44 {
+                MlDsaLevel::MlDsa65
+            } else {
+                MlDsaLevel::MlDsa44
+            };
+            let other_alg = build_algorithm_identifier(verify::mldsa_oid(other_level), None);
+            assert_eq!(
+                load_err(&pkcs8(0, &other_alg, &expanded_form, None)),
+                CryptoError::InvalidKey
+            );
+        }
+    }
+
+    #[test]
+    fn mldsa65_openssl35_layout_and_aws_lc_own_encoding_load() {
+        let alg = &sig::ML_DSA_65_SIGNING;
+        let seed = [0x42u8; 32];
+        let alg_id = build_algorithm_identifier(oid::ML_DSA_65, None);
+        let [_, _, both] = mldsa_forms(alg, &seed);
+        let doc = pkcs8(0, &alg_id, &both, None);
+        // OpenSSL 3.5 writes seed and expanded key; its files start
+        // "MIIP/gIBADALBglghkgBZQMEAxIEgg/qMIIP5gQg" in base64.
+        assert_eq!(
+            doc[..40],
+            hex("30820ffe020100300b060960864801650304031204820fea30820fe60420")[..]
+                .iter()
+                .chain(&seed[..10])
+                .copied()
+                .collect::<Vec<u8>>()[..]
+        );
+        assert_eq!(doc.len(), 4098);
+        let key = load_signing_key(&doc).unwrap();
+        assert_eq!(key.schemes(), [SignatureScheme::MLDSA65]);
+        // aws-lc-rs agrees on this layout, and loads what it writes itself.
+        let theirs = PqdsaKeyPair::from_pkcs8(alg, &doc).unwrap();
+        assert_eq!(
+            key.public_key_spki(),
+            theirs.public_key().as_der().unwrap().as_ref()
+        );
+        let own = PqdsaKeyPair::generate(alg).unwrap();
+        let own_doc = own.to_pkcs8v1().unwrap();
+        let key = load_signing_key(own_doc.as_ref()).unwrap();
+        assert_eq!(
+            key.public_key_spki(),
+            own.public_key().as_der().unwrap().as_ref()
+        );
+    }
+
+    /// aws-lc-rs and RustCrypto `ml-dsa` agree: same keys from a seed, and
+    /// each verifies the other's signatures; contexts go through `ml-dsa`.
+    fn rustcrypto_cross_check<P: ml_dsa::MlDsaParams>(
+        level: MlDsaLevel,
+        alg: &'static PqdsaSigningAlgorithm,
+    ) {
+        let mut seed = [0u8; 32];
+        aws_lc_rs::rand::fill(&mut seed).unwrap();
+        let theirs = ml_dsa::SigningKey::<P>::from_seed(&seed.into());
+        let ours = PqdsaKeyPair::from_seed(alg, &seed).unwrap();
+        let their_public = theirs.expanded_key().verifying_key().encode();
+        assert_eq!(ours.public_key().as_ref(), their_public.as_slice());
+        #[allow(deprecated)]
+        let their_expanded = theirs.expanded_key().to_expanded();
+        assert_eq!(
+            ours.private_key().as_raw_bytes().unwrap().as_ref(),
+            their_expanded.as_slice()
+        );
+
+        let alg_id = build_algorithm_identifier(verify::mldsa_oid(level), None);
+        let key =
+            load_signing_key(&pkcs8(0, &alg_id, &der::tlv(TAG_MLDSA_SEED, &seed), None)).unwrap();
+        let spki = key.public_key_spki();
+        let scheme = key.schemes()[0];
+
+        // Ours verified by ml-dsa.
+        let signature = key.sign(scheme, MESSAGE).unwrap();
+        let decoded = ml_dsa::Signature::<P>::try_from(signature.as_slice()).unwrap();
+        let verifying = theirs.expanded_key().verifying_key();
+        assert!(verifying.verify_with_context(MESSAGE, &[], &decoded));
+        assert!(!verifying.verify_with_context(MESSAGE, b"ctx", &decoded));
+
+        // Theirs verified by us, without and with a context.
+        let plain = theirs
+            .expanded_key()
+            .sign_deterministic(MESSAGE, &[])
+            .unwrap()
+            .encode();
+        let alg = SignatureAlgorithm::MlDsa(level);
+        assert_eq!(verify_signature(alg, &spki, MESSAGE, &plain), Ok(()));
+        assert_eq!(
+            verify_mldsa_with_context(level, ours.public_key().as_ref(), MESSAGE, &[], &plain),
+            Ok(())
+        );
+        let ctx = b"qtls kat context";
+        let with_ctx = theirs
+            .expanded_key()
+            .sign_deterministic(MESSAGE, ctx)
+            .unwrap()
+            .encode();
+        let public = ours.public_key().as_ref();
+        assert_eq!(
+            verify_mldsa_with_context(level, public, MESSAGE, ctx, &with_ctx),
+            Ok(())
+        );
+        assert_eq!(
+            verify_mldsa_with_context(level, public, MESSAGE, b"other", &with_ctx),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify_mldsa_with_context(level, public, MESSAGE, &[], &with_ctx),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify_signature(alg, &spki, MESSAGE, &with_ctx),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify_mldsa_with_context(level, public, MESSAGE, &[7u8; 256], &with_ctx),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify_mldsa_with_context(level, &public[1..], MESSAGE, ctx, &with_ctx),
+            Err(CryptoError::InvalidKey)
+        );
+    }
+
+    #[test]
+    fn mldsa_matches_rustcrypto() {
+        rustcrypto_cross_check::<ml_dsa::MlDsa44>(MlDsaLevel::MlDsa44, &sig::ML_DSA_44_SIGNING);
+        rustcrypto_cross_check::<ml_dsa::MlDsa65>(MlDsaLevel::MlDsa65, &sig::ML_DSA_65_SIGNING);
+        rustcrypto_cross_check::<ml_dsa::MlDsa87>(MlDsaLevel::MlDsa87, &sig::ML_DSA_87_SIGNING);
+    }
+
+    // ------------------------------------------------------------ envelope
+
+    #[test]
+    fn pkcs8_envelope_errors() {
+        let doc = ec_pkcs8(&sig::ECDSA_P256_SHA256_ASN1_SIGNING);
+        let p = Pkcs8::parse(&doc).unwrap();
+        // Version 3 does not exist.
+        assert_eq!(
+            load_err(&pkcs8(2, p.alg.raw, p.private_key, None)),
+            CryptoError::InvalidKey
+        );
+        // Trailing garbage after the structure.
+        let mut trailing = doc.clone();
+        trailing.push(0);
+        assert_eq!(load_err(&trailing), CryptoError::InvalidKey);
+        assert_eq!(load_err(b"not a key"), CryptoError::InvalidKey);
+        assert_eq!(load_err(&[]), CryptoError::InvalidKey);
+        // Truncated anywhere.
+        for cut in [1, 10, doc.len() / 2, doc.len() - 1] {
+            assert_eq!(load_err(&doc[..cut]), CryptoError::InvalidKey, "{cut}");
+        }
+        // Attributes are skipped.
+        let mut body = der::tlv(der::INTEGER, &[0]);
+        body.extend_from_slice(p.alg.raw);
+        der::put(&mut body, der::OCTET_STRING, p.private_key);
+        der::put(&mut body, TAG_ATTRIBUTES, &[]);
+        assert!(load_signing_key(&der::tlv(der::SEQUENCE, &body)).is_ok());
+        // A well-formed key of a kind we lack (Ed448, 1.3.101.113).
+        let ed448 = build_algorithm_identifier(&[0x2b, 0x65, 0x71], None);
+        let seed = der::tlv(der::OCTET_STRING, &[9u8; 57]);
+        assert_eq!(
+            load_err(&pkcs8(0, &ed448, &seed, None)),
+            CryptoError::Unsupported
+        );
+    }
+}

@@ -333,7 +333,7 @@ impl PssParams {
     pub(crate) fn parse(value: &[u8]) -> Result<Self, CryptoError> {
         let mut d = Der::new(value);
         let hash = match d.read_optional(0xa0)? {
-            Some(v) => hash_algorithm(&mut Der::new(v), true)?,
+            Some(v) => hash_algorithm(&mut Der::new(v))?,
             None => HashAlgorithm::Sha1,
         };
         let mgf_hash = match d.read_optional(0xa1)? {
@@ -348,7 +348,7 @@ impl PssParams {
                 if p.tag != der::SEQUENCE {
                     return Err(CryptoError::InvalidKey);
                 }
-                hash_algorithm(&mut Der::new(p.raw), true)?
+                hash_algorithm(&mut Der::new(p.raw))?
             }
             None => HashAlgorithm::Sha1,
         };
@@ -371,13 +371,11 @@ impl PssParams {
     }
 }
 
-/// Reads a hash AlgorithmIdentifier (parameters NULL or absent) and
-/// requires it to be the whole input when `whole` is set.
-fn hash_algorithm(d: &mut Der<'_>, whole: bool) -> Result<HashAlgorithm, CryptoError> {
+/// Reads a hash AlgorithmIdentifier (parameters NULL or absent) that must
+/// be all of `d`.
+fn hash_algorithm(d: &mut Der<'_>) -> Result<HashAlgorithm, CryptoError> {
     let alg = AlgorithmIdentifier::read(d)?;
-    if whole {
-        d.finish()?;
-    }
+    d.finish()?;
     alg.require_null_or_absent_params()?;
     match alg.oid {
         oid::SHA1 => Ok(HashAlgorithm::Sha1),
