@@ -19,7 +19,7 @@ pub fn read_pem(path: &str, label: &str) -> Result<Vec<Vec<u8>>, String> {
     let ders: Vec<Vec<u8>> = blocks
         .into_iter()
         .filter(|(l, _)| l == label)
-        .map(|(_, d)| d)
+        .map(|(_, d)| d.to_vec())
         .collect();
     if ders.is_empty() {
         return Err(format!("{path}: no {label} found"));
@@ -117,4 +117,20 @@ pub fn describe(conn: &Connection) -> String {
         parts.push("hrr".into());
     }
     parts.join(" ")
+}
+
+/// The verifier for `--ca` on a client: path validation to the CAs in the file.
+pub fn server_verifier(
+    _p: &Arc<dyn CryptoProvider>,
+    _ca: &str,
+) -> Result<Arc<dyn qtls::verify::ServerCertVerifier>, String> {
+    Err("--ca needs the X.509 validator, which is not built yet: use --no-verify".into())
+}
+
+/// The verifier for `--client-ca` on a server.
+pub fn client_verifier(
+    _p: &Arc<dyn CryptoProvider>,
+    _ca: &str,
+) -> Result<Arc<dyn qtls::verify::ClientCertVerifier>, String> {
+    Err("--client-ca needs the X.509 validator, which is not built yet".into())
 }

@@ -221,21 +221,24 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
         }
         "mlkem_keygen" => {
             let level = mlkem_param(field(req, "param")?)?;
-            let seed = hex(req, "seed")?;
-            let (ek, dk) = qtls::provider::aws_lc::mlkem_kat::keygen(level, &seed).map_err(crypto)?;
-            Ok(out(&[("ek", ek), ("dk", dk)]))
+            let seed = seed64(req)?;
+            let (ek, dk) = qtls::provider::aws_lc::mlkem_kat::keygen(level, &seed);
+            Ok(out(&[("ek", ek), ("dk", dk.to_vec())]))
         }
         "mlkem_encaps" => {
             let level = mlkem_param(field(req, "param")?)?;
-            let (c, k) = qtls::provider::aws_lc::mlkem_kat::encaps(level, &hex(req, "ek")?, &hex(req, "m")?)
-                .map_err(crypto)?;
-            Ok(out(&[("c", c), ("out", k)]))
+            let m: [u8; 32] = hex(req, "m")?
+                .try_into()
+                .map_err(|_| Fail::Error("m must be 32 bytes".into()))?;
+            let (c, k) = qtls::provider::aws_lc::mlkem_kat::encapsulate(level, &hex(req, "ek")?, &m).map_err(crypto)?;
+            Ok(out(&[("c", c), ("out", k.as_bytes().to_vec())]))
         }
         "mlkem_decaps" => {
             let level = mlkem_param(field(req, "param")?)?;
-            let k = qtls::provider::aws_lc::mlkem_kat::decaps(level, &hex(req, "seed")?, &hex(req, "c")?)
+            let seed = seed64(req)?;
+            let k = qtls::provider::aws_lc::mlkem_kat::decapsulate_with_seed(level, &seed, &hex(req, "c")?)
                 .map_err(crypto)?;
-            Ok(out(&[("out", k)]))
+            Ok(out(&[("out", k.as_bytes().to_vec())]))
         }
         "mldsa_verify" => {
             let level = match field(req, "param")? {
@@ -258,6 +261,12 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
         }
         _ => Err(Fail::Unsupported),
     }
+}
+
+fn seed64(req: &Map<String, Value>) -> Result<[u8; 64], Fail> {
+    hex(req, "seed")?
+        .try_into()
+        .map_err(|_| Fail::Error("seed must be 64 bytes (d || z)".into()))
 }
 
 fn mlkem_param(name: &str) -> Result<qtls::provider::aws_lc::mlkem_kat::MlKemLevel, Fail> {
