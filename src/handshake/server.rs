@@ -192,7 +192,26 @@ impl ExpectClientHello {
             }
         }
 
-        let suite = self.choose_suite(ch, &o)?;
+        // An external PSK fixes the hash, so look it up before choosing the
+        // suite. Only the first identity is considered; an unknown one is
+        // bound with a random key later so it fails exactly like a wrong key.
+        let client_modes = o.psk_modes.unwrap_or(&[]);
+        let mode = policy.psk_modes.iter().copied().find(|m| {
+            client_modes.contains(m) && (*m == PskKeyExchangeMode::PSK_KE || !client_groups.is_empty())
+        });
+        let psk_offer = match (o.psk, cfg.psk_store.as_ref(), mode) {
+            (Some(offered), Some(store), Some(_)) => {
+                let identity = offered
+                    .identities
+                    .first()
+                    .ok_or(InvalidMessage::EmptyVector("PSK identities"))?;
+                let binder = offered.binders.first().ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
+                Some((identity, binder, store.lookup(&identity.identity)))
+            }
+            _ => None,
+        };
+        let psk_hash = psk_offer.as_ref().and_then(|(_, _, k)| k.as_ref().map(|k| k.hash));
+        let suite = self.choose_suite(ch, psk_hash)?;
         if let Some(r) = &self.retry {
             if r.suite.suite != suite.suite {
                 return Err(PeerMisbehaved::IllegalParameter("suite changed after HRR").into());
@@ -204,20 +223,9 @@ impl ExpectClientHello {
         let prior: &[u8] = self.retry.as_ref().map(|r| r.prior_raw.as_slice()).unwrap_or(&[]);
         transcript.add(prior);
 
-        // Key-exchange mode and PSK.
-        let client_modes = o.psk_modes.unwrap_or(&[]);
-        let mode = policy
-            .psk_modes
-            .iter()
-            .copied()
-            .find(|m| client_modes.contains(m) && (*m == PskKeyExchangeMode::PSK_KE || !client_groups.is_empty()));
         let mut auth: Option<Auth<'_>> = None;
-        if let (Some(offered), Some(store), Some(_)) = (o.psk, cfg.psk_store.as_ref(), mode) {
-            // Only the first identity is considered; an unknown one is bound
-            // with a random key so it fails exactly like a wrong key.
-            let identity = offered.identities.first().ok_or(InvalidMessage::EmptyVector("PSK identities"))?;
-            let binder = offered.binders.first().ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
-            let key = match store.lookup(&identity.identity) {
+        if let Some((identity, binder, found)) = psk_offer {
+            let key = match found {
                 Some(k) if k.hash == suite.hash => k,
                 _ => {
                     let mut random = alloc::vec![0u8; suite.hash.output_len()];
@@ -488,15 +496,22 @@ impl ExpectClientHello {
         })
     }
 
-    fn choose_suite(&self, ch: &ClientHello, o: &Offer<'_>) -> Result<&'static Tls13Suite, Error> {
+    /// The suite: client order unless %SERVER_PRECEDENCE, restricted to
+    /// `hash` when a known PSK fixes it.
+    fn choose_suite(
+        &self,
+        ch: &ClientHello,
+        hash: Option<crate::provider::HashAlgorithm>,
+    ) -> Result<&'static Tls13Suite, Error> {
         let policy = &self.config.policy;
-        let usable = |s: &CipherSuite| suites::lookup(*s).is_some() && policy.suites.contains(s);
+        let usable = |s: &CipherSuite| {
+            suites::lookup(*s).is_some_and(|t| hash.is_none_or(|h| h == t.hash)) && policy.suites.contains(s)
+        };
         let chosen = if policy.server_precedence {
             policy.suites.iter().find(|s| ch.cipher_suites.contains(s) && usable(s))
         } else {
             ch.cipher_suites.iter().find(|s| usable(s))
         };
-        let _ = o;
         chosen
             .and_then(|s| suites::lookup(*s))
             .ok_or_else(|| PeerIncompatible::NoCommonCipherSuite.into())
