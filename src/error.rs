@@ -206,6 +206,10 @@ pub enum ApiMisuse {
     BufferTooSmall,
     /// A call was made in a state where it is not allowed.
     WrongState(&'static str),
+    /// The sending key reached its AEAD usage limit (RFC 8446 §5.5), the
+    /// last step before its sequence number could wrap (§5.3): a KeyUpdate
+    /// must replace it before more records can be sealed.
+    KeyExhausted,
 }
 
 impl Error {

@@ -32,6 +32,7 @@ extern crate std;
 pub mod codec;
 pub mod error;
 pub mod provider;
+pub mod record;
 pub mod suites;
 
 pub use error::Error;
