@@ -397,6 +397,11 @@ mod tests {
         assert!(msgs.aligned().is_none(), "b is still in the record");
         let m = msgs.next_message().unwrap().unwrap();
         assert_eq!(m.encoded, &b[..]);
+        // Only the missing part of `a` was copied: `b` is read in place.
+        assert!(core::ptr::eq(
+            m.encoded.as_ptr(),
+            second[a.len() - 5..].as_ptr()
+        ));
         assert!(msgs.aligned().is_some());
         assert_eq!(msgs.next_message(), Ok(None));
     }

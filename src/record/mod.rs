@@ -25,6 +25,52 @@
 //! [`RecordOpener`] (RFC 8446 §5.1: handshake messages must not span key
 //! changes). [`RecordLimits`] holds the counters that bound what a peer can
 //! make us do without progress (empty records, ChangeCipherSpec, KeyUpdate).
+//!
+//! The receive loop, in outline (plaintext records here; with read keys,
+//! application_data records go through [`RecordOpener::open_in_place`]
+//! first and the returned content type and slice replace the header's):
+//!
+//! ```
+//! use qtls::codec::enums::{ContentType, HandshakeType};
+//! use qtls::record::{
+//!     Deframer, Fragmenter, HandshakeJoiner, LEGACY_VERSION_TLS12, RecordLimits, write_plaintext,
+//! };
+//!
+//! // The peer sent EncryptedExtensions and Finished split over two
+//! // handshake records, with a compatibility ChangeCipherSpec before them.
+//! let flight = [&[8u8, 0, 0, 2, 0, 0][..], &[20, 0, 0, 1, 0xaa]].concat();
+//! let mut wire = Vec::new();
+//! write_plaintext(ContentType::CHANGE_CIPHER_SPEC, LEGACY_VERSION_TLS12, &[1], &mut wire)?;
+//! for piece in [&flight[..4], &flight[4..]] {
+//!     Fragmenter::write_plaintext_all(ContentType::HANDSHAKE, LEGACY_VERSION_TLS12, piece, &mut wire)?;
+//! }
+//! let wire_len = wire.len();
+//!
+//! let mut joiner = HandshakeJoiner::new(1 << 16);
+//! let mut limits = RecordLimits::new();
+//! limits.open_ccs_window();
+//! let mut seen = Vec::new();
+//! let mut deframer = Deframer::new(&mut wire);
+//! while let Some((header, payload)) = deframer.next_record(false)? {
+//!     if header.typ == ContentType::CHANGE_CIPHER_SPEC {
+//!         // No other record may split a handshake message (RFC 8446 §5.1).
+//!         let _aligned = joiner.expect_aligned()?;
+//!         limits.on_ccs(payload)?;
+//!         continue;
+//!     }
+//!     limits.on_record(header.typ, payload.len())?;
+//!     let mut messages = joiner.push(payload);
+//!     while let Some(m) = messages.next_message()? {
+//!         seen.push((m.typ, m.body().to_vec()));
+//!     }
+//! }
+//! assert_eq!(deframer.consumed(), wire_len);
+//! assert_eq!(
+//!     seen,
+//!     [(HandshakeType::ENCRYPTED_EXTENSIONS, vec![0, 0]), (HandshakeType::FINISHED, vec![0xaa])]
+//! );
+//! # Ok::<(), qtls::Error>(())
+//! ```
 
 pub mod deframer;
 pub mod fragmenter;

@@ -132,7 +132,7 @@ impl RecordSealer {
     }
 
     /// Test hook: jump to a sequence number near the limits.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "std"))]
     pub(crate) fn set_sequence_for_test(&mut self, seq: u64) {
         self.seq = seq;
     }
