@@ -209,6 +209,10 @@ pub enum ApiMisuse {
     /// An argument is out of the range the protocol allows (e.g. an
     /// exporter label longer than an HKDF label may be); names the argument.
     InvalidArgument(&'static str),
+    /// The sending key reached its AEAD usage limit (RFC 8446 §5.5), the
+    /// last step before its sequence number could wrap (§5.3): a KeyUpdate
+    /// must replace it before more records can be sealed.
+    KeyExhausted,
 }
 
 impl Error {

@@ -36,6 +36,7 @@ pub mod codec;
 pub mod error;
 pub mod key_schedule;
 pub mod provider;
+pub mod record;
 pub mod suites;
 pub mod transcript;
 
