@@ -474,27 +474,21 @@ impl KeyPair {
 /// Reads the `privateKey` OCTET STRING content of a PKCS#8 PrivateKeyInfo
 /// whose algorithm is `expected` (compared as the whole AlgorithmIdentifier).
 fn pkcs8_private_key<'a>(pkcs8: &'a [u8], expected: &[u8]) -> Result<&'a [u8], PkiError> {
-    use super::der_reader::read_tlv;
-    let bad = PkiError::KeyRejected;
-    let (tag, body, rest) = read_tlv(pkcs8).map_err(|_| bad)?;
-    if tag != der::tag::SEQUENCE || !rest.is_empty() {
-        return Err(bad);
-    }
-    let (tag, version, body) = read_tlv(body).map_err(|_| bad)?;
-    if tag != der::tag::INTEGER || version != [0] {
-        return Err(bad);
-    }
-    let algorithm_len = body.len();
-    let (tag, _, after_alg) = read_tlv(body).map_err(|_| bad)?;
-    let alg_tlv = body
-        .get(..algorithm_len.saturating_sub(after_alg.len()))
-        .ok_or(bad)?;
-    if tag != der::tag::SEQUENCE || alg_tlv != expected {
-        return Err(bad);
-    }
-    let (tag, key, _attributes) = read_tlv(after_alg).map_err(|_| bad)?;
-    if tag != der::tag::OCTET_STRING {
-        return Err(bad);
+    use super::der_reader::{read_tlv, split_tlv};
+    let bad = |_| PkiError::KeyRejected;
+    let (tag, body, rest) = read_tlv(pkcs8).map_err(bad)?;
+    let (version_tag, version, body) = read_tlv(body).map_err(bad)?;
+    let (_, algorithm, body) = split_tlv(body).map_err(bad)?;
+    let (key_tag, key, _attributes) = read_tlv(body).map_err(bad)?;
+    // PrivateKeyInfo ::= SEQUENCE { version 0, privateKeyAlgorithm, privateKey OCTET STRING, ... }
+    if tag != der::tag::SEQUENCE
+        || !rest.is_empty()
+        || version_tag != der::tag::INTEGER
+        || version != [0]
+        || algorithm != expected
+        || key_tag != der::tag::OCTET_STRING
+    {
+        return Err(PkiError::KeyRejected);
     }
     Ok(key)
 }
