@@ -35,6 +35,9 @@ extern crate self as qtls;
 pub mod codec;
 pub mod error;
 pub mod key_schedule;
+pub mod pem;
+#[cfg(feature = "std")]
+pub mod pki;
 pub mod provider;
 pub mod record;
 pub mod suites;
