@@ -2,6 +2,8 @@
 //! registries, and encode/decode for every handshake message and extension.
 
 pub mod enums;
+pub mod extensions;
+pub mod handshake;
 pub mod reader;
 
 pub use reader::{Codec, Reader};
