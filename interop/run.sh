@@ -85,10 +85,15 @@ fail() {
     exit 1
 }
 
-# need VAR: fails the cell when the peer in $VAR was not found.
+# need VAR: fails the cell when the program in $VAR (a peer, or qtls) is missing.
 need() {
     local var="$1"
-    [ -n "${!var}" ] || fail "peer $var not found (run scripts/install-deps.sh)"
+    if [ -z "${!var}" ] || ! [ -x "${!var}" ]; then
+        if [ "$var" = QTLS_BIN ]; then
+            fail "qtls binary not found at '${!var}' (cargo build, or set QTLS_BIN)"
+        fi
+        fail "peer $var not found (run scripts/install-deps.sh)"
+    fi
 }
 
 # kill_groups FILE: stops every process group listed in FILE (servers started by cells).
@@ -283,7 +288,9 @@ cli_openssl35() {
 #   client must succeed and receive the server's reply to $TOKEN. CHECKs (grep -E patterns):
 #     --client-log RE      the client's output matches RE
 #     --server-log RE      the server's output matches RE
-#     --no-server-log RE   the server's output does not match RE
+#     --no-server-log RE   the server's output does not match RE (checked after the
+#                          --server-log waits: pair it with a --server-log for a line the
+#                          server prints after the one RE must not match)
 #     --client-fails RE    the client must fail, with output matching RE
 pair() {
     local client_re=() server_re=() no_server_re=() fails_re=""
@@ -560,7 +567,7 @@ peer_cells() {
     alice48="$(psk_key "$PKI/psk48/keys.psk" alice)"
     cell "gnutls-cli/gnutls-serv/psk_ke" pair \
         --client-log "PSK authentication\. Connected as 'alice'" \
-        --server-log "Connected as 'alice'" --no-server-log 'Diffie-Hellman' \
+        --server-log '^- Version: TLS1\.3' --no-server-log 'Diffie-Hellman' \
         srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_KE" -- \
         cli_gnutls --pskusername alice --pskkey "$alice" --priority "$PSK_KE"
     cell "gnutls-cli/gnutls-serv/psk_dhe_ke" pair \
@@ -677,6 +684,9 @@ if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then
     rm -rf "$WORK"
 else
     printf 'interop: logs and PKI kept in %s\n' "$WORK"
+fi
+if [ "$FAILED" -gt 0 ]; then
+    printf 'interop: failed cells: %s\n' "${FAILED_NAMES[*]}"
 fi
 printf 'interop: %d passed, %d failed\n' "$PASSED" "$FAILED"
 [ "$FAILED" -eq 0 ]

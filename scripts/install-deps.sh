@@ -118,7 +118,7 @@ EOF
             --prefix="$OSSL35_PREFIX" --openssldir="$OSSL35_PREFIX/ssl" --libdir=lib \
             no-shared no-module no-docs no-tests no-legacy enable-ec_nistp_64_gcc_128 \
             >"$work/configure.log" 2>&1 || { tail -n 40 "$work/configure.log" >&2; exit 1; }
-        log "building OpenSSL (make -j2 build_sw, about 2-3 minutes)"
+        log "building OpenSSL (make -j2 build_sw: about 3 minutes on 2 idle cores)"
         make -j2 build_sw >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log" >&2; exit 1; }
         make install_sw >"$work/install.log" 2>&1 || { tail -n 40 "$work/install.log" >&2; exit 1; }
     ) || die "building OpenSSL 3.5 failed"
