@@ -65,6 +65,7 @@ impl HashOutput {
     }
 
     /// The value's bytes.
+    #[allow(clippy::should_implement_trait)] // AsRef is implemented too; this one needs no import.
     pub fn as_ref(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
     }
