@@ -342,11 +342,6 @@ fn validate_policy(p: &Policy) -> Result<(), Error> {
     Ok(())
 }
 
-/// Boxes a provider for a configuration.
-pub fn provider_arc<P: CryptoProvider + 'static>(p: P) -> Arc<dyn CryptoProvider> {
-    Arc::new(p) as Arc<dyn CryptoProvider>
-}
-
 #[allow(dead_code)]
 fn _assert_send_sync() {
     fn is<T: Send + Sync>() {}

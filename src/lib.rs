@@ -39,14 +39,17 @@ pub mod error;
 pub(crate) mod handshake;
 #[cfg(feature = "std")]
 pub mod io;
+pub mod key_schedule;
+pub mod pem;
+#[cfg(feature = "std")]
+pub mod pki;
 pub mod provider;
 pub mod record;
 pub mod suites;
 pub mod time;
+pub mod transcript;
 pub mod verify;
 pub mod x509;
-pub mod key_schedule;
-pub mod transcript;
 
 pub use config::{ClientConfig, ServerConfig};
 pub use conn::{AppRead, Connection, Progress};

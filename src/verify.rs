@@ -56,7 +56,12 @@ impl PinnedCertVerifier {
 }
 
 impl ServerCertVerifier for PinnedCertVerifier {
-    fn verify_server_cert(&self, chain: &[Vec<u8>], _: Option<&str>, _: UnixTime) -> Result<(), Error> {
+    fn verify_server_cert(
+        &self,
+        chain: &[Vec<u8>],
+        _: Option<&str>,
+        _: UnixTime,
+    ) -> Result<(), Error> {
         self.check(chain)
     }
 }

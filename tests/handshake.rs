@@ -4,7 +4,9 @@
 mod common;
 
 use common::pair::{NOW, Pair, Who, configs, pki, provider, read_all};
-use qtls::codec::enums::{AlertDescription, CipherSuite, NamedGroup, PskKeyExchangeMode, SignatureScheme};
+use qtls::codec::enums::{
+    AlertDescription, CipherSuite, NamedGroup, PskKeyExchangeMode, SignatureScheme,
+};
 use qtls::config::{ClientAuth, ExternalPsk, PskList};
 use qtls::conn::{AppRead, Progress};
 use qtls::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
@@ -30,11 +32,20 @@ fn full_handshake_default_is_post_quantum() {
     let n = p.client.negotiated();
     assert_eq!(n.group, Some(NamedGroup::X25519MLKEM768));
     assert_eq!(n.suite, Some(CipherSuite::TLS_AES_256_GCM_SHA384));
-    assert_eq!(n.signature_scheme, Some(SignatureScheme::ECDSA_SECP256R1_SHA256));
+    assert_eq!(
+        n.signature_scheme,
+        Some(SignatureScheme::ECDSA_SECP256R1_SHA256)
+    );
     assert_eq!(n.key_size, 32);
     assert!(!n.hello_retry);
-    assert_eq!(p.server.negotiated().group, Some(NamedGroup::X25519MLKEM768));
-    assert_eq!(p.server.negotiated().server_name.as_deref(), Some("localhost"));
+    assert_eq!(
+        p.server.negotiated().group,
+        Some(NamedGroup::X25519MLKEM768)
+    );
+    assert_eq!(
+        p.server.negotiated().server_name.as_deref(),
+        Some("localhost")
+    );
     assert_eq!(p.client.negotiated().peer_certificates.len(), 2);
     assert_eq!(p.send(Who::Client, b"ping"), b"ping");
     assert_eq!(p.send(Who::Server, b"pong"), b"pong");
@@ -53,7 +64,11 @@ fn every_signature_key_type() {
         (KeyType::MlDsa87, SignatureScheme::MLDSA87),
     ] {
         let p = full(k, NamedGroup::X25519, CipherSuite::TLS_AES_128_GCM_SHA256);
-        assert_eq!(p.client.negotiated().signature_scheme, Some(scheme), "{k:?}");
+        assert_eq!(
+            p.client.negotiated().signature_scheme,
+            Some(scheme),
+            "{k:?}"
+        );
     }
 }
 
@@ -131,7 +146,13 @@ fn no_common_group_is_handshake_failure() {
     s.policy.groups = vec![NamedGroup::SECP256R1];
     let mut p = Pair::new(c, s);
     let err = p.handshake().unwrap_err();
-    assert_eq!(err, (Who::Server, Error::PeerIncompatible(PeerIncompatible::NoCommonGroup)));
+    assert_eq!(
+        err,
+        (
+            Who::Server,
+            Error::PeerIncompatible(PeerIncompatible::NoCommonGroup)
+        )
+    );
     let _ = p.transfer(Who::Server);
     assert_eq!(
         p.client.handshake(NOW).unwrap_err(),
@@ -139,13 +160,20 @@ fn no_common_group_is_handshake_failure() {
     );
 }
 
-fn psk_pair(mode: PskKeyExchangeMode, client_key: &[u8], server_key: &[u8], identity: &[u8]) -> Pair {
+fn psk_pair(
+    mode: PskKeyExchangeMode,
+    client_key: &[u8],
+    server_key: &[u8],
+    identity: &[u8],
+) -> Pair {
     let p = provider();
     let mut c = qtls::ClientConfig::new(p.clone(), Arc::new(PinnedCertVerifier::new(vec![])));
     c.psks.push(ExternalPsk::new(identity, client_key));
     c.policy.psk_modes = vec![mode];
     let mut s = qtls::ServerConfig::new(p);
-    s.psk_store = Some(Arc::new(PskList(vec![ExternalPsk::new(b"alice", server_key)])));
+    s.psk_store = Some(Arc::new(PskList(vec![ExternalPsk::new(
+        b"alice", server_key,
+    )])));
     s.policy.psk_modes = vec![PskKeyExchangeMode::PSK_DHE_KE, PskKeyExchangeMode::PSK_KE];
     Pair::with_name(c, s, None)
 }
@@ -154,11 +182,20 @@ fn psk_pair(mode: PskKeyExchangeMode, client_key: &[u8], server_key: &[u8], iden
 fn external_psk_dhe_ke() {
     let mut p = psk_pair(PskKeyExchangeMode::PSK_DHE_KE, &[7; 32], &[7; 32], b"alice");
     p.handshake().expect("handshake");
-    assert_eq!(p.server.negotiated().psk_identity.as_deref(), Some(&b"alice"[..]));
-    assert_eq!(p.client.negotiated().psk_identity.as_deref(), Some(&b"alice"[..]));
+    assert_eq!(
+        p.server.negotiated().psk_identity.as_deref(),
+        Some(&b"alice"[..])
+    );
+    assert_eq!(
+        p.client.negotiated().psk_identity.as_deref(),
+        Some(&b"alice"[..])
+    );
     assert!(p.client.negotiated().group.is_some());
     assert!(p.client.negotiated().peer_certificates.is_empty());
-    assert_eq!(p.client.negotiated().suite, Some(CipherSuite::TLS_CHACHA20_POLY1305_SHA256));
+    assert_eq!(
+        p.client.negotiated().suite,
+        Some(CipherSuite::TLS_CHACHA20_POLY1305_SHA256)
+    );
     assert_eq!(p.send(Who::Client, b"psk"), b"psk");
 }
 
@@ -173,10 +210,19 @@ fn external_psk_ke() {
 
 #[test]
 fn wrong_psk_and_unknown_identity_fail_alike() {
-    for (key, id) in [(&[1u8; 32][..], &b"alice"[..]), (&[7u8; 32][..], &b"mallory"[..])] {
+    for (key, id) in [
+        (&[1u8; 32][..], &b"alice"[..]),
+        (&[7u8; 32][..], &b"mallory"[..]),
+    ] {
         let mut p = psk_pair(PskKeyExchangeMode::PSK_DHE_KE, key, &[7; 32], id);
         let err = p.handshake().unwrap_err();
-        assert_eq!(err, (Who::Server, Error::PeerMisbehaved(PeerMisbehaved::BadBinder)));
+        assert_eq!(
+            err,
+            (
+                Who::Server,
+                Error::PeerMisbehaved(PeerMisbehaved::BadBinder)
+            )
+        );
         p.transfer(Who::Server);
         assert_eq!(
             p.client.handshake(NOW).unwrap_err(),
@@ -190,11 +236,23 @@ fn client_auth_requested_and_given() {
     let (mut c, mut s) = configs(KeyType::EcdsaP256);
     let client_pki = pki(KeyType::MlDsa65, true);
     c.identities.push(client_pki.identity);
-    s.client_auth = ClientAuth::Require(Arc::new(PinnedCertVerifier::new(vec![client_pki.leaf.der().to_vec()])));
+    s.client_auth = ClientAuth::Require(Arc::new(PinnedCertVerifier::new(vec![
+        client_pki.leaf.der().to_vec(),
+    ])));
     let mut p = Pair::new(c, s);
     p.handshake().expect("handshake");
-    assert_eq!(p.server.negotiated().client_signature_scheme, Some(SignatureScheme::MLDSA65));
-    assert_eq!(p.server.negotiated().peer_certificates.first().map(Vec::as_slice), Some(client_pki.leaf.der()));
+    assert_eq!(
+        p.server.negotiated().client_signature_scheme,
+        Some(SignatureScheme::MLDSA65)
+    );
+    assert_eq!(
+        p.server
+            .negotiated()
+            .peer_certificates
+            .first()
+            .map(Vec::as_slice),
+        Some(client_pki.leaf.der())
+    );
     assert_eq!(p.send(Who::Client, b"authenticated"), b"authenticated");
 }
 
@@ -213,7 +271,13 @@ fn client_auth_required_not_given_is_certificate_required() {
     s.client_auth = ClientAuth::Require(Arc::new(PinnedCertVerifier::new(vec![])));
     let mut p = Pair::new(c, s);
     let err = p.handshake().unwrap_err();
-    assert_eq!(err, (Who::Server, Error::PeerIncompatible(PeerIncompatible::CertificateRequired)));
+    assert_eq!(
+        err,
+        (
+            Who::Server,
+            Error::PeerIncompatible(PeerIncompatible::CertificateRequired)
+        )
+    );
     p.transfer(Who::Server);
     let mut buf = [0u8; 8];
     assert_eq!(
@@ -225,10 +289,18 @@ fn client_auth_required_not_given_is_certificate_required() {
 #[test]
 fn untrusted_server_certificate_is_rejected() {
     let (mut c, s) = configs(KeyType::EcdsaP256);
-    c.verifier = Arc::new(PinnedCertVerifier::new(vec![b"some other certificate".to_vec()]));
+    c.verifier = Arc::new(PinnedCertVerifier::new(vec![
+        b"some other certificate".to_vec(),
+    ]));
     let mut p = Pair::new(c, s);
     let err = p.handshake().unwrap_err();
-    assert_eq!(err, (Who::Client, Error::Certificate(CertificateError::UnknownIssuer)));
+    assert_eq!(
+        err,
+        (
+            Who::Client,
+            Error::Certificate(CertificateError::UnknownIssuer)
+        )
+    );
     p.transfer(Who::Client);
     assert_eq!(
         p.server.handshake(NOW).unwrap_err(),
@@ -238,11 +310,21 @@ fn untrusted_server_certificate_is_rejected() {
 
 #[test]
 fn key_update_both_ways() {
-    let mut p = full(KeyType::EcdsaP256, NamedGroup::X25519, CipherSuite::TLS_AES_128_GCM_SHA256);
+    let mut p = full(
+        KeyType::EcdsaP256,
+        NamedGroup::X25519,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    );
     p.client.key_update(true).expect("key update");
-    assert_eq!(p.send(Who::Client, b"after client update"), b"after client update");
+    assert_eq!(
+        p.send(Who::Client, b"after client update"),
+        b"after client update"
+    );
     // The server answered update_requested with its own KeyUpdate.
-    assert_eq!(p.send(Who::Server, b"after server update"), b"after server update");
+    assert_eq!(
+        p.send(Who::Server, b"after server update"),
+        b"after server update"
+    );
     p.server.key_update(false).expect("key update");
     assert_eq!(p.send(Who::Server, b"again"), b"again");
     assert_eq!(p.send(Who::Client, b"and back"), b"and back");
@@ -250,7 +332,11 @@ fn key_update_both_ways() {
 
 #[test]
 fn close_notify_ends_reading() {
-    let mut p = full(KeyType::EcdsaP256, NamedGroup::X25519, CipherSuite::TLS_AES_128_GCM_SHA256);
+    let mut p = full(
+        KeyType::EcdsaP256,
+        NamedGroup::X25519,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    );
     assert_eq!(p.server.bye().unwrap(), Progress::Sending);
     p.transfer(Who::Server);
     assert_eq!(p.server.bye().unwrap(), Progress::Complete);
@@ -268,11 +354,17 @@ fn tls12_only_client_hello_is_protocol_version() {
     // Remove supported_versions from the ClientHello by renaming its type
     // to an unknown extension (0xfafa): the server then sees a TLS 1.2 client.
     p.transfer_altered(Who::Client, |b| {
-        let pos = b.windows(4).position(|w| w == [0x00, 0x2b, 0x00, 0x03]).expect("supported_versions");
+        let pos = b
+            .windows(4)
+            .position(|w| w == [0x00, 0x2b, 0x00, 0x03])
+            .expect("supported_versions");
         b[pos] = 0xfa;
         b[pos + 1] = 0xfa;
     });
-    assert_eq!(p.server.handshake(NOW).unwrap_err(), Error::PeerIncompatible(PeerIncompatible::NoTls13));
+    assert_eq!(
+        p.server.handshake(NOW).unwrap_err(),
+        Error::PeerIncompatible(PeerIncompatible::NoTls13)
+    );
     p.transfer(Who::Server);
     assert_eq!(
         p.client.handshake(NOW).unwrap_err(),
@@ -335,7 +427,10 @@ fn garbage_record_header_is_rejected() {
     let mut p = Pair::new(c, s);
     p.server.read_tls(&[0x99, 3, 3, 0, 1, 0]);
     let err = p.server.handshake(NOW).unwrap_err();
-    assert_eq!(err, Error::InvalidMessage(InvalidMessage::InvalidContentType));
+    assert_eq!(
+        err,
+        Error::InvalidMessage(InvalidMessage::InvalidContentType)
+    );
     assert_eq!(err.alert(), Some(AlertDescription::UNEXPECTED_MESSAGE));
     // The alert is queued in plaintext.
     assert_eq!(p.server.pending_tls(), &[21, 3, 3, 0, 2, 2, 10]);
@@ -343,11 +438,19 @@ fn garbage_record_header_is_rejected() {
 
 #[test]
 fn exporters_agree() {
-    let p = full(KeyType::EcdsaP256, NamedGroup::X25519, CipherSuite::TLS_AES_128_GCM_SHA256);
+    let p = full(
+        KeyType::EcdsaP256,
+        NamedGroup::X25519,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    );
     let mut a = [0u8; 32];
     let mut b = [0u8; 32];
-    p.client.export_keying_material(b"EXPORTER-test", b"ctx", &mut a).unwrap();
-    p.server.export_keying_material(b"EXPORTER-test", b"ctx", &mut b).unwrap();
+    p.client
+        .export_keying_material(b"EXPORTER-test", b"ctx", &mut a)
+        .unwrap();
+    p.server
+        .export_keying_material(b"EXPORTER-test", b"ctx", &mut b)
+        .unwrap();
     assert_eq!(a, b);
     assert_ne!(a, [0u8; 32]);
 }
@@ -360,21 +463,39 @@ fn identity_selection_prefers_first_compatible() {
     let p = provider();
     let mut s = qtls::ServerConfig::new(p.clone());
     s.identities = vec![ml.identity, ec.identity];
-    let verifier = Arc::new(PinnedCertVerifier::new(vec![ml.leaf.der().to_vec(), ec.leaf.der().to_vec()]));
+    let verifier = Arc::new(PinnedCertVerifier::new(vec![
+        ml.leaf.der().to_vec(),
+        ec.leaf.der().to_vec(),
+    ]));
     let c = qtls::ClientConfig::new(p.clone(), verifier.clone());
     let mut pair = Pair::new(c, s.clone());
     pair.handshake().unwrap();
-    assert_eq!(pair.client.negotiated().signature_scheme, Some(SignatureScheme::MLDSA65));
+    assert_eq!(
+        pair.client.negotiated().signature_scheme,
+        Some(SignatureScheme::MLDSA65)
+    );
     let mut c = qtls::ClientConfig::new(p, verifier);
-    c.policy.signature_schemes.retain(|s| !matches!(*s, SignatureScheme::MLDSA44 | SignatureScheme::MLDSA65 | SignatureScheme::MLDSA87));
+    c.policy.signature_schemes.retain(|s| {
+        !matches!(
+            *s,
+            SignatureScheme::MLDSA44 | SignatureScheme::MLDSA65 | SignatureScheme::MLDSA87
+        )
+    });
     let mut pair = Pair::new(c, s);
     pair.handshake().unwrap();
-    assert_eq!(pair.client.negotiated().signature_scheme, Some(SignatureScheme::ECDSA_SECP256R1_SHA256));
+    assert_eq!(
+        pair.client.negotiated().signature_scheme,
+        Some(SignatureScheme::ECDSA_SECP256R1_SHA256)
+    );
 }
 
 #[test]
 fn large_transfer_both_ways() {
-    let mut p = full(KeyType::EcdsaP256, NamedGroup::X25519, CipherSuite::TLS_AES_256_GCM_SHA384);
+    let mut p = full(
+        KeyType::EcdsaP256,
+        NamedGroup::X25519,
+        CipherSuite::TLS_AES_256_GCM_SHA384,
+    );
     let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     assert_eq!(p.send(Who::Client, &data), data);
     assert_eq!(p.send(Who::Server, &data), data);

@@ -239,19 +239,31 @@ fn finish(r: &Reader<'_>, typ: ExtensionType) -> Result<(), InvalidMessage> {
     r.expect_empty(typ.name().unwrap_or("extension_data"))
 }
 
-/// A set of u16 code points with O(1) insert, for duplicate detection on
-/// blocks of up to 16k extensions without quadratic work.
-struct CodeSet(Vec<u64>);
+/// A set of u16 code points for duplicate detection. Typical blocks hold a
+/// handful of extensions and are checked by a linear scan without a large
+/// allocation (a Certificate may carry thousands of entry blocks); a block
+/// with many extensions switches to a 64 Kibit bitmap, so even 16k
+/// extensions cost no quadratic work.
+struct CodeSet {
+    small: Vec<u16>,
+    bits: Option<Vec<u64>>,
+}
+
+/// Extensions checked by linear scan before the bitmap takes over.
+const CODESET_SMALL: usize = 32;
 
 impl CodeSet {
     fn new() -> Self {
-        CodeSet(alloc::vec![0; 1024])
+        CodeSet {
+            small: Vec::new(),
+            bits: None,
+        }
     }
 
-    /// Inserts `code`; false when it was already present.
-    fn insert(&mut self, code: u16) -> bool {
+    /// Sets `code` in `bits`; false when it was already set.
+    fn set(bits: &mut [u64], code: u16) -> bool {
         let bit = 1u64 << (code & 63);
-        match self.0.get_mut(usize::from(code >> 6)) {
+        match bits.get_mut(usize::from(code >> 6)) {
             Some(word) if *word & bit != 0 => false,
             Some(word) => {
                 *word |= bit;
@@ -259,6 +271,26 @@ impl CodeSet {
             }
             None => false,
         }
+    }
+
+    /// Inserts `code`; false when it was already present.
+    fn insert(&mut self, code: u16) -> bool {
+        if let Some(bits) = &mut self.bits {
+            return Self::set(bits, code);
+        }
+        if self.small.contains(&code) {
+            return false;
+        }
+        if self.small.len() < CODESET_SMALL {
+            self.small.push(code);
+            return true;
+        }
+        let mut bits = alloc::vec![0u64; 1024];
+        for c in self.small.iter().copied().chain(core::iter::once(code)) {
+            Self::set(&mut bits, c);
+        }
+        self.bits = Some(bits);
+        true
     }
 }
 
@@ -1675,6 +1707,27 @@ mod tests {
             assert!(s.insert(code));
             assert!(!s.insert(code));
         }
+        // Past the linear-scan size the bitmap keeps every earlier code.
+        for code in 1000..1100u16 {
+            assert!(s.insert(code));
+        }
+        assert!(s.bits.is_some());
+        for code in [0u16, 63, 64, 0xffc0, 0xffff, 1000, 1031, 1032, 1099] {
+            assert!(!s.insert(code), "{code}");
+        }
+        assert!(s.insert(1100));
+    }
+
+    #[test]
+    fn duplicate_found_in_a_large_block() {
+        let mut exts: Vec<Vec<u8>> = (0x6000..0x6100u16).map(|t| ext(t, &[])).collect();
+        exts.push(ext(0x6042, &[]));
+        assert_eq!(
+            decode::<EeExtension>(&exts),
+            Err(InvalidMessage::DuplicateExtension(0x6042))
+        );
+        exts.pop();
+        assert_eq!(decode::<EeExtension>(&exts).map(|v| v.len()), Ok(256));
     }
 
     #[test]

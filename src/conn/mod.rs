@@ -30,8 +30,8 @@ pub(crate) mod receive;
 pub(crate) mod send;
 
 use crate::codec::enums::{
-    AlertDescription, AlertLevel, CipherSuite, KeyUpdateRequest, NamedGroup,
-    ProtocolVersion, SignatureScheme,
+    AlertDescription, AlertLevel, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+    SignatureScheme,
 };
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{ApiMisuse, Error, PeerMisbehaved};
@@ -40,7 +40,7 @@ use crate::time::UnixTime;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use receive::{Receiver, Received};
+use receive::{Received, Receiver};
 use send::Sender;
 
 /// What the handshake (or close) needs from the caller next.
@@ -115,7 +115,7 @@ pub struct Connection {
     peer_closed: bool,
     sent_close: bool,
     key_updates_in_a_row: u32,
-    post: Option<handshake::PostHandshake>,
+    post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
 }
 
 impl core::fmt::Debug for Connection {
@@ -408,7 +408,12 @@ impl Connection {
 
     /// Fills `out` with keying material exported per RFC 8446 §7.5 from
     /// the exporter_master_secret, for `label` and `context`.
-    pub fn export_keying_material(&self, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
+    pub fn export_keying_material(
+        &self,
+        label: &[u8],
+        context: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
         let post = self.post.as_ref().ok_or(ApiMisuse::HandshakeNotComplete)?;
         post.export(label, context, out)
     }

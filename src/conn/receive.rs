@@ -128,11 +128,18 @@ impl Receiver {
     /// Installs new read protection. RFC 8446 §5.1: handshake messages must
     /// not span a key change, so neither a partial message nor a further
     /// message of the same record may be waiting.
-    pub(crate) fn set_read_keys(&mut self, key: Box<dyn AeadKey>, iv: [u8; 12]) -> Result<(), Error> {
+    pub(crate) fn set_read_keys(
+        &mut self,
+        key: Box<dyn AeadKey>,
+        iv: [u8; 12],
+    ) -> Result<(), Error> {
         if !self.pending.is_empty() {
             return Err(PeerMisbehaved::KeyChangeNotAligned.into());
         }
-        let proof = self.joiner.aligned().ok_or(PeerMisbehaved::KeyChangeNotAligned)?;
+        let proof = self
+            .joiner
+            .aligned()
+            .ok_or(PeerMisbehaved::KeyChangeNotAligned)?;
         self.opener = Some(RecordOpener::new(key, iv, proof));
         self.skip_early = None;
         Ok(())
@@ -253,7 +260,9 @@ impl Receiver {
                     }
                     // RFC 8446 §6.1: user_canceled is a warning; ignore it
                     // and wait for the close_notify that follows.
-                    if desc == AlertDescription::USER_CANCELED && AlertLevel(*level) == AlertLevel::WARNING {
+                    if desc == AlertDescription::USER_CANCELED
+                        && AlertLevel(*level) == AlertLevel::WARNING
+                    {
                         continue;
                     }
                     // RFC 8446 §6.2: every other alert ends the connection.

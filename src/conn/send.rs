@@ -85,10 +85,19 @@ impl Sender {
     /// RFC 8446 §D.4: the compatibility ChangeCipherSpec, always plaintext.
     pub(crate) fn send_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        write_plaintext(ContentType::CHANGE_CIPHER_SPEC, LEGACY_VERSION_TLS12, &[1], &mut self.out)
+        write_plaintext(
+            ContentType::CHANGE_CIPHER_SPEC,
+            LEGACY_VERSION_TLS12,
+            &[1],
+            &mut self.out,
+        )
     }
 
-    pub(crate) fn send_alert(&mut self, level: AlertLevel, desc: AlertDescription) -> Result<(), Error> {
+    pub(crate) fn send_alert(
+        &mut self,
+        level: AlertLevel,
+        desc: AlertDescription,
+    ) -> Result<(), Error> {
         self.flush_handshake()?;
         self.emit(ContentType::ALERT, &[level.0, desc.0], false)
     }
@@ -119,7 +128,11 @@ impl Sender {
             }
             None => {
                 // RFC 8446 §5.1: the initial ClientHello may use 0x0301.
-                let version = if initial { LEGACY_VERSION_TLS10 } else { LEGACY_VERSION_TLS12 };
+                let version = if initial {
+                    LEGACY_VERSION_TLS10
+                } else {
+                    LEGACY_VERSION_TLS12
+                };
                 for chunk in data.chunks(max) {
                     write_plaintext(typ, version, chunk, &mut self.out)?;
                 }

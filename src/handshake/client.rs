@@ -27,6 +27,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// The client's states.
+#[allow(clippy::enum_variant_names)] // named for the message each awaits, as RFC 8446 does
 pub(crate) enum State {
     Start(Box<Start>),
     ExpectServerHello(Box<ExpectServerHello>),
@@ -100,7 +101,9 @@ struct CertRequest {
 impl State {
     pub(crate) fn start(self, io: &mut Io<'_>) -> Result<Self, Error> {
         match self {
-            State::Start(s) => s.send_client_hello(io).map(|s| State::ExpectServerHello(Box::new(s))),
+            State::Start(s) => s
+                .send_client_hello(io)
+                .map(|s| State::ExpectServerHello(Box::new(s))),
             other => Ok(other),
         }
     }
@@ -116,10 +119,15 @@ impl State {
             (State::ExpectEncryptedExtensions(s), HandshakePayload::EncryptedExtensions(ee)) => {
                 s.handle_ee(io, m, &ee.extensions)?
             }
-            (State::ExpectCertificateOrRequest(mut s), HandshakePayload::CertificateRequest(cr)) => {
+            (
+                State::ExpectCertificateOrRequest(mut s),
+                HandshakePayload::CertificateRequest(cr),
+            ) => {
                 // RFC 8446 §4.3.2: the context is empty during the handshake.
                 if !cr.context.is_empty() {
-                    return Err(PeerMisbehaved::IllegalParameter("CertificateRequest context").into());
+                    return Err(
+                        PeerMisbehaved::IllegalParameter("CertificateRequest context").into(),
+                    );
                 }
                 s.cert_request = Some(parse_cert_request(&cr.extensions)?);
                 s.transcript.add(&m.raw);
@@ -133,7 +141,7 @@ impl State {
                 State::ExpectFinished(Box::new(s.handle_certificate_verify(io, m, cv)?))
             }
             (State::ExpectFinished(s), HandshakePayload::Finished(f)) => {
-                return s.handle_finished(io, m, f).map(Next::Done);
+                return s.handle_finished(io, m, f).map(|p| Next::Done(Box::new(p)));
             }
             _ => return Err(PeerMisbehaved::UnexpectedMessage.into()),
         };
@@ -253,7 +261,9 @@ impl ExpectServerHello {
             .collect();
         let offer_psk = !psks.is_empty() && !policy.psk_modes.is_empty();
         if offer_psk {
-            exts.push(ClientExtension::PskKeyExchangeModes(policy.psk_modes.clone()));
+            exts.push(ClientExtension::PskKeyExchangeModes(
+                policy.psk_modes.clone(),
+            ));
             // RFC 8446 §4.2.11: pre_shared_key is the last extension.
             exts.push(ClientExtension::PreSharedKey(OfferedPsks {
                 identities: psks
@@ -286,7 +296,10 @@ impl ExpectServerHello {
             compression_methods: alloc::vec![0],
             extensions: exts,
         };
-        let mut encoded = super::encode(HandshakePayload::ClientHello(ch), HandshakeType::CLIENT_HELLO);
+        let mut encoded = super::encode(
+            HandshakePayload::ClientHello(ch),
+            HandshakeType::CLIENT_HELLO,
+        );
         if offer_psk {
             self.fill_binders(&mut encoded, &psks)?;
         }
@@ -307,8 +320,12 @@ impl ExpectServerHello {
             let early = keys::Early::new(p, k.hash, Some(&k.key))?;
             let binder = early.binder(p, true, &prior, partial)?;
             let len = binder.as_ref().len();
-            let start = pos.checked_add(1).ok_or(Error::Unreachable("binder offset"))?;
-            let end = start.checked_add(len).ok_or(Error::Unreachable("binder offset"))?;
+            let start = pos
+                .checked_add(1)
+                .ok_or(Error::Unreachable("binder offset"))?;
+            let end = start
+                .checked_add(len)
+                .ok_or(Error::Unreachable("binder offset"))?;
             binders
                 .get_mut(start..end)
                 .ok_or(Error::Unreachable("binder slot"))?
@@ -341,7 +358,11 @@ impl ExpectServerHello {
         if self.hrr.is_some() {
             return Err(PeerMisbehaved::UnexpectedMessage.into());
         }
-        check_legacy_fields(hrr.legacy_version, &hrr.legacy_session_id_echo, &self.session_id)?;
+        check_legacy_fields(
+            hrr.legacy_version,
+            &hrr.legacy_session_id_echo,
+            &self.session_id,
+        )?;
         if !self.offered_suite(hrr.cipher_suite) {
             return Err(PeerMisbehaved::IllegalParameter("HelloRetryRequest cipher suite").into());
         }
@@ -368,7 +389,9 @@ impl ExpectServerHello {
             }
         } else if cookie.is_none() {
             // RFC 8446 §4.1.4: an HRR that would not change the ClientHello.
-            return Err(PeerMisbehaved::IllegalParameter("HelloRetryRequest changes nothing").into());
+            return Err(
+                PeerMisbehaved::IllegalParameter("HelloRetryRequest changes nothing").into(),
+            );
         }
         self.transcript_raw.extend_from_slice(&m.raw);
         self.hrr = Some(HrrInfo {
@@ -439,7 +462,11 @@ impl ExpectServerHello {
             return Err(PeerIncompatible::NoTls13.into());
         }
         check_selected_version(version)?;
-        check_legacy_fields(sh.legacy_version, &sh.legacy_session_id_echo, &self.session_id)?;
+        check_legacy_fields(
+            sh.legacy_version,
+            &sh.legacy_session_id_echo,
+            &self.session_id,
+        )?;
         // RFC 8446 §4.1.3: legacy_compression_method MUST be 0.
         if sh.compression_method != 0 {
             return Err(PeerMisbehaved::IllegalParameter("compression method").into());
@@ -464,9 +491,13 @@ impl ExpectServerHello {
                     .offered_psks_for(suite)
                     .into_iter()
                     .nth(usize::from(i))
-                    .ok_or(PeerMisbehaved::IllegalParameter("selected_identity out of range"))?;
+                    .ok_or(PeerMisbehaved::IllegalParameter(
+                        "selected_identity out of range",
+                    ))?;
                 if k.hash != suite.hash {
-                    return Err(PeerMisbehaved::IllegalParameter("PSK hash differs from suite").into());
+                    return Err(
+                        PeerMisbehaved::IllegalParameter("PSK hash differs from suite").into(),
+                    );
                 }
                 Some(k)
             }
@@ -478,9 +509,17 @@ impl ExpectServerHello {
                     .shares
                     .iter()
                     .position(|s| s.group() == entry.group)
-                    .ok_or(PeerMisbehaved::IllegalParameter("key_share group not offered"))?;
+                    .ok_or(PeerMisbehaved::IllegalParameter(
+                        "key_share group not offered",
+                    ))?;
                 // RFC 8446 §4.2.9: psk_dhe_ke only if we offered it.
-                if psk.is_some() && !self.config.policy.psk_modes.contains(&PskKeyExchangeMode::PSK_DHE_KE) {
+                if psk.is_some()
+                    && !self
+                        .config
+                        .policy
+                        .psk_modes
+                        .contains(&PskKeyExchangeMode::PSK_DHE_KE)
+                {
                     return Err(PeerMisbehaved::IllegalParameter("psk_dhe_ke not offered").into());
                 }
                 let mut shares = self.shares;
@@ -491,28 +530,52 @@ impl ExpectServerHello {
             None => {
                 // psk_ke: only with a PSK, and only if we offered that mode.
                 if psk.is_none() {
-                    return Err(PeerIncompatible::MissingExtension(ExtensionType::KEY_SHARE.0).into());
+                    return Err(
+                        PeerIncompatible::MissingExtension(ExtensionType::KEY_SHARE.0).into(),
+                    );
                 }
-                if !self.config.policy.psk_modes.contains(&PskKeyExchangeMode::PSK_KE) {
+                if !self
+                    .config
+                    .policy
+                    .psk_modes
+                    .contains(&PskKeyExchangeMode::PSK_KE)
+                {
                     return Err(PeerMisbehaved::IllegalParameter("psk_ke not offered").into());
                 }
                 None
             }
         };
         let ctx = Ctx::new(p.clone(), suite);
-        let mut transcript = keys::client_transcript(p.as_ref(), suite.hash, &self.ch1, self.hrr.is_some(), &self.transcript_raw)?;
+        let mut transcript = keys::client_transcript(
+            p.as_ref(),
+            suite.hash,
+            &self.ch1,
+            self.hrr.is_some(),
+            &self.transcript_raw,
+        )?;
         transcript.add(&m.raw);
-        let early = keys::Early::new(p.as_ref(), suite.hash, psk.as_ref().map(|k| k.key.as_slice()))?;
+        let early = keys::Early::new(
+            p.as_ref(),
+            suite.hash,
+            psk.as_ref().map(|k| k.key.as_slice()),
+        )?;
         let hs = early.into_handshake(p.as_ref(), shared.as_ref().map(|s| s.as_bytes()))?;
         let th = transcript.current_hash();
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
         // RFC 8446 §5.1: ServerHello must end its record before the key change.
-        { let (k, iv) = server_hs.read_keys(&ctx)?; io.rx.set_read_keys(k, iv)? };
+        {
+            let (k, iv) = server_hs.read_keys(&ctx)?;
+            io.rx.set_read_keys(k, iv)?
+        };
         io.negotiated.version = Some(ProtocolVersion::TLSV1_3);
         io.negotiated.suite = Some(suite.suite);
         io.negotiated.key_size = suite.aead.key_len();
         io.negotiated.psk_identity = psk.as_ref().map(|k| k.identity.clone());
-        let sent_sni = self.config.send_sni && self.server_name.as_deref().is_some_and(|n| !is_ip_literal(n));
+        let sent_sni = self.config.send_sni
+            && self
+                .server_name
+                .as_deref()
+                .is_some_and(|n| !is_ip_literal(n));
         let offered_alpn = !self.config.alpn.is_empty();
         Ok(Handshaking {
             server_name: self.server_name,
@@ -589,20 +652,29 @@ fn parse_cert_request(exts: &[CrExtension]) -> Result<CertRequest, Error> {
 }
 
 impl Handshaking {
-    fn handle_ee(mut self: Box<Self>, io: &mut Io<'_>, m: &Message, exts: &[EeExtension]) -> Result<State, Error> {
+    fn handle_ee(
+        mut self: Box<Self>,
+        io: &mut Io<'_>,
+        m: &Message,
+        exts: &[EeExtension],
+    ) -> Result<State, Error> {
         for e in exts {
             match e {
                 EeExtension::ServerName if self.sent_sni => {}
                 EeExtension::Alpn(proto) if self.offered_alpn => {
                     // RFC 7301 §3.1: the protocol must be one we offered.
                     if !self.config.alpn.iter().any(|a| a == proto) {
-                        return Err(PeerMisbehaved::IllegalParameter("ALPN protocol not offered").into());
+                        return Err(
+                            PeerMisbehaved::IllegalParameter("ALPN protocol not offered").into(),
+                        );
                     }
                     io.negotiated.alpn = Some(proto.clone());
                 }
                 // RFC 8446 §4.2.7: servers may send their groups; informational.
                 EeExtension::SupportedGroups(_) => {}
-                EeExtension::RecordSizeLimit(limit) if self.config.policy.record_size_limit.is_some() => {
+                EeExtension::RecordSizeLimit(limit)
+                    if self.config.policy.record_size_limit.is_some() =>
+                {
                     io.negotiated.peer_record_size_limit = Some(*limit);
                     io.tx.set_peer_record_size_limit(*limit)?;
                 }
@@ -674,7 +746,12 @@ impl Handshaking {
         Ok(*self)
     }
 
-    fn handle_finished(self: Box<Self>, io: &mut Io<'_>, m: &Message, verify_data: &[u8]) -> Result<PostHandshake, Error> {
+    fn handle_finished(
+        self: Box<Self>,
+        io: &mut Io<'_>,
+        m: &Message,
+        verify_data: &[u8],
+    ) -> Result<PostHandshake, Error> {
         let s = *self;
         let p = s.ctx.provider.clone();
         let th = s.transcript.current_hash();
@@ -687,7 +764,10 @@ impl Handshaking {
         let th_server_fin = transcript.current_hash();
         let (client_app, server_app): (AppTraffic, AppTraffic) =
             master.traffic(p.as_ref(), th_server_fin.as_ref())?;
-        { let (k, iv) = server_app.read_keys(&s.ctx)?; io.rx.set_read_keys(k, iv)? };
+        {
+            let (k, iv) = server_app.read_keys(&s.ctx)?;
+            io.rx.set_read_keys(k, iv)?
+        };
 
         // Our second flight: CCS (compat), then under client handshake keys.
         if s.config.policy.middlebox_compat && !s.sent_ccs {
@@ -699,7 +779,10 @@ impl Handshaking {
         }
         let th = transcript.current_hash();
         let fin = s.client_hs.finished(p.as_ref(), th.as_ref())?;
-        let fin_msg = super::encode(HandshakePayload::Finished(fin.as_ref().to_vec()), HandshakeType::FINISHED);
+        let fin_msg = super::encode(
+            HandshakePayload::Finished(fin.as_ref().to_vec()),
+            HandshakeType::FINISHED,
+        );
         transcript.add(&fin_msg);
         io.tx.queue_handshake(&fin_msg);
         io.tx.set_sealer(client_app.sealer(&s.ctx)?)?;

@@ -12,11 +12,11 @@ use crate::key_schedule::{
     self, ApplicationTrafficSecret, EarlySecret, ExporterSecret, HandshakeSecret,
     HandshakeTrafficSecret, MasterSecret,
 };
-use crate::provider::{CryptoProvider, HashAlgorithm, HashOutput};
 use crate::provider::AeadKey;
+use crate::provider::{CryptoProvider, HashAlgorithm, HashOutput};
 use crate::record::protect::RecordSealer;
-use alloc::boxed::Box;
 use crate::suites::Tls13Suite;
+use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -39,7 +39,11 @@ impl Ctx {
 pub(crate) struct Early(EarlySecret);
 
 impl Early {
-    pub(crate) fn new(p: &dyn CryptoProvider, hash: HashAlgorithm, psk: Option<&[u8]>) -> Result<Self, Error> {
+    pub(crate) fn new(
+        p: &dyn CryptoProvider,
+        hash: HashAlgorithm,
+        psk: Option<&[u8]>,
+    ) -> Result<Self, Error> {
         EarlySecret::new(p, hash, psk).map(Early)
     }
 
@@ -55,7 +59,11 @@ impl Early {
         self.0.psk_binder(p, external, h.as_ref())
     }
 
-    pub(crate) fn into_handshake(self, p: &dyn CryptoProvider, dhe: Option<&[u8]>) -> Result<HsSecret, Error> {
+    pub(crate) fn into_handshake(
+        self,
+        p: &dyn CryptoProvider,
+        dhe: Option<&[u8]>,
+    ) -> Result<HsSecret, Error> {
         self.0.into_handshake_secret(p, dhe).map(HsSecret)
     }
 }
@@ -65,7 +73,11 @@ pub(crate) struct HsSecret(HandshakeSecret);
 
 impl HsSecret {
     /// (client, server) handshake traffic secrets over ClientHello..ServerHello.
-    pub(crate) fn traffic(&self, p: &dyn CryptoProvider, hello_hash: &[u8]) -> Result<(HsTraffic, HsTraffic), Error> {
+    pub(crate) fn traffic(
+        &self,
+        p: &dyn CryptoProvider,
+        hello_hash: &[u8],
+    ) -> Result<(HsTraffic, HsTraffic), Error> {
         Ok((
             HsTraffic(self.0.client_handshake_traffic_secret(p, hello_hash)?),
             HsTraffic(self.0.server_handshake_traffic_secret(p, hello_hash)?),
@@ -82,14 +94,22 @@ pub(crate) struct Master(MasterSecret);
 
 impl Master {
     /// (client, server) application traffic secrets over ClientHello..server Finished.
-    pub(crate) fn traffic(&self, p: &dyn CryptoProvider, hash: &[u8]) -> Result<(AppTraffic, AppTraffic), Error> {
+    pub(crate) fn traffic(
+        &self,
+        p: &dyn CryptoProvider,
+        hash: &[u8],
+    ) -> Result<(AppTraffic, AppTraffic), Error> {
         Ok((
             AppTraffic(self.0.client_application_traffic_secret_0(p, hash)?),
             AppTraffic(self.0.server_application_traffic_secret_0(p, hash)?),
         ))
     }
 
-    pub(crate) fn exporter(&self, p: &dyn CryptoProvider, server_finished_hash: &[u8]) -> Result<ExporterSecret, Error> {
+    pub(crate) fn exporter(
+        &self,
+        p: &dyn CryptoProvider,
+        server_finished_hash: &[u8],
+    ) -> Result<ExporterSecret, Error> {
         self.0.exporter_master_secret(p, server_finished_hash)
     }
 }
@@ -98,7 +118,11 @@ impl Master {
 pub(crate) struct HsTraffic(HandshakeTrafficSecret);
 
 impl HsTraffic {
-    pub(crate) fn finished(&self, p: &dyn CryptoProvider, transcript_hash: &[u8]) -> Result<HashOutput, Error> {
+    pub(crate) fn finished(
+        &self,
+        p: &dyn CryptoProvider,
+        transcript_hash: &[u8],
+    ) -> Result<HashOutput, Error> {
         self.0.verify_data(p, transcript_hash)
     }
 
@@ -152,7 +176,11 @@ pub(crate) fn check_binder(expected: &[u8], received: &[u8]) -> Result<(), Error
 
 /// The synthetic message_hash message replacing ClientHello1 after a
 /// HelloRetryRequest (RFC 8446 §4.4.1).
-pub(crate) fn message_hash(p: &dyn CryptoProvider, hash: HashAlgorithm, ch1: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn message_hash(
+    p: &dyn CryptoProvider,
+    hash: HashAlgorithm,
+    ch1: &[u8],
+) -> Result<Vec<u8>, Error> {
     let h = p.hash(hash, &[ch1])?;
     let len = u8::try_from(h.as_ref().len()).map_err(|_| Error::Unreachable("hash length"))?;
     let mut out = Vec::with_capacity(4usize.saturating_add(h.as_ref().len()));
@@ -181,6 +209,12 @@ pub(crate) fn client_transcript(
 }
 
 /// RFC 8446 §7.5: the exporter.
-pub(crate) fn export(ctx: &Ctx, secret: &ExporterSecret, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
+pub(crate) fn export(
+    ctx: &Ctx,
+    secret: &ExporterSecret,
+    label: &[u8],
+    context: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
     secret.export(ctx.provider.as_ref(), label, context, out)
 }

@@ -55,7 +55,7 @@ pub(crate) enum Next {
     /// Still handshaking.
     Continue(HandshakeState),
     /// The handshake completed.
-    Done(PostHandshake),
+    Done(alloc::boxed::Box<PostHandshake>),
 }
 
 /// Both sides' handshake states.
@@ -112,12 +112,14 @@ pub(crate) fn verify_certificate_verify(
 ) -> Result<(), Error> {
     // RFC 8446 §4.4.3: the scheme MUST be one offered in signature_algorithms.
     if !offered.contains(&scheme) {
-        return Err(PeerMisbehaved::IllegalParameter("CertificateVerify scheme not offered").into());
+        return Err(
+            PeerMisbehaved::IllegalParameter("CertificateVerify scheme not offered").into(),
+        );
     }
     // RFC 8446 §4.4.3: PKCS#1 v1.5 and SHA-1 are not allowed here.
-    let alg = SignatureAlgorithm::for_tls13_scheme(scheme).ok_or(PeerMisbehaved::IllegalParameter(
-        "CertificateVerify scheme not allowed in TLS 1.3",
-    ))?;
+    let alg = SignatureAlgorithm::for_tls13_scheme(scheme).ok_or(
+        PeerMisbehaved::IllegalParameter("CertificateVerify scheme not allowed in TLS 1.3"),
+    )?;
     let spki = crate::x509::summarize(leaf)?.spki;
     match provider.verify_signature(alg, spki, content, signature) {
         Ok(()) => Ok(()),
@@ -187,7 +189,11 @@ mod tests {
             [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
         );
         assert_eq!(initial_share_groups(&g, 1), [NamedGroup::X25519MLKEM768]);
-        let g = [NamedGroup::X25519, NamedGroup::SECP256R1, NamedGroup::FFDHE2048];
+        let g = [
+            NamedGroup::X25519,
+            NamedGroup::SECP256R1,
+            NamedGroup::FFDHE2048,
+        ];
         assert_eq!(
             initial_share_groups(&g, 2),
             [NamedGroup::X25519, NamedGroup::FFDHE2048]

@@ -38,7 +38,11 @@ impl PostHandshake {
 
     /// Sends a KeyUpdate under the current keys, then moves our sending
     /// keys to the next generation (RFC 8446 §4.6.3).
-    pub(crate) fn send_key_update(&mut self, tx: &mut Sender, req: KeyUpdateRequest) -> Result<(), Error> {
+    pub(crate) fn send_key_update(
+        &mut self,
+        tx: &mut Sender,
+        req: KeyUpdateRequest,
+    ) -> Result<(), Error> {
         let msg = super::encode(HandshakePayload::KeyUpdate(req), HandshakeType::KEY_UPDATE);
         tx.queue_handshake(&msg);
         let next = self.ours.next(self.ctx.provider.as_ref())?;
@@ -48,12 +52,20 @@ impl PostHandshake {
     }
 
     /// Handles a post-handshake message; returns true for a KeyUpdate.
-    pub(crate) fn handle(&mut self, tx: &mut Sender, rx: &mut Receiver, m: &Message) -> Result<bool, Error> {
+    pub(crate) fn handle(
+        &mut self,
+        tx: &mut Sender,
+        rx: &mut Receiver,
+        m: &Message,
+    ) -> Result<bool, Error> {
         match (&m.msg.payload, self.side) {
             (HandshakePayload::KeyUpdate(req), _) => {
                 let next = self.theirs.next(self.ctx.provider.as_ref())?;
                 // RFC 8446 §5.1: a KeyUpdate must end its record (key change).
-                { let (k, iv) = next.read_keys(&self.ctx)?; rx.set_read_keys(k, iv)? };
+                {
+                    let (k, iv) = next.read_keys(&self.ctx)?;
+                    rx.set_read_keys(k, iv)?
+                };
                 self.theirs = next;
                 // RFC 8446 §4.6.3: answer update_requested with our own
                 // KeyUpdate (update_not_requested).

@@ -18,9 +18,7 @@ use crate::codec::handshake::{
     EncryptedExtensions, HandshakePayload, HelloRetryRequest, ServerHello,
 };
 use crate::config::{ClientAuth, ExternalPsk, Identity, ServerConfig};
-use crate::error::{
-    CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved,
-};
+use crate::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
 use crate::provider::SharedSecret;
 use crate::suites::{self, Tls13Suite};
 use alloc::boxed::Box;
@@ -29,6 +27,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// The server's states.
+#[allow(clippy::enum_variant_names)] // named for the message each awaits, as RFC 8446 does
 pub(crate) enum State {
     ExpectClientHello(Box<ExpectClientHello>),
     ExpectCertificate(Box<AwaitClient>),
@@ -78,13 +77,17 @@ pub(crate) struct AwaitClient {
 impl State {
     pub(crate) fn handle(self, io: &mut Io<'_>, m: &Message) -> Result<Next, Error> {
         let next = match (self, &m.msg.payload) {
-            (State::ExpectClientHello(s), HandshakePayload::ClientHello(ch)) => s.handle(io, m, ch)?,
-            (State::ExpectCertificate(s), HandshakePayload::Certificate(c)) => s.handle_certificate(io, m, c)?,
+            (State::ExpectClientHello(s), HandshakePayload::ClientHello(ch)) => {
+                (*s).handle(io, m, ch)?
+            }
+            (State::ExpectCertificate(s), HandshakePayload::Certificate(c)) => {
+                s.handle_certificate(io, m, c)?
+            }
             (State::ExpectCertificateVerify(s), HandshakePayload::CertificateVerify(cv)) => {
                 State::ExpectFinished(s.handle_certificate_verify(io, m, cv)?)
             }
             (State::ExpectFinished(s), HandshakePayload::Finished(f)) => {
-                return s.handle_finished(io, m, f).map(Next::Done);
+                return s.handle_finished(io, m, f).map(|p| Next::Done(Box::new(p)));
             }
             _ => return Err(PeerMisbehaved::UnexpectedMessage.into()),
         };
@@ -134,12 +137,18 @@ fn gather(ch: &ClientHello) -> Offer<'_> {
 
 /// How the server will authenticate.
 enum Auth<'a> {
-    Psk { key: ExternalPsk, index: u16 },
-    Certificate { identity: &'a Identity, scheme: SignatureScheme },
+    Psk {
+        key: ExternalPsk,
+        index: u16,
+    },
+    Certificate {
+        identity: &'a Identity,
+        scheme: SignatureScheme,
+    },
 }
 
 impl ExpectClientHello {
-    fn handle(self: Box<Self>, io: &mut Io<'_>, m: &Message, ch: &ClientHello) -> Result<State, Error> {
+    fn handle(self, io: &mut Io<'_>, m: &Message, ch: &ClientHello) -> Result<State, Error> {
         let cfg = self.config.clone();
         let policy = &cfg.policy;
         let p = cfg.provider.clone();
@@ -166,7 +175,10 @@ impl ExpectClientHello {
         }
         // RFC 8446 §4.2.9: pre_shared_key requires psk_key_exchange_modes.
         if o.psk.is_some() && o.psk_modes.is_none() {
-            return Err(PeerIncompatible::MissingExtension(ExtensionType::PSK_KEY_EXCHANGE_MODES.0).into());
+            return Err(PeerIncompatible::MissingExtension(
+                ExtensionType::PSK_KEY_EXCHANGE_MODES.0,
+            )
+            .into());
         }
         let client_groups = o.groups.unwrap_or(&[]);
         let shares = o.shares.unwrap_or(&[]);
@@ -179,7 +191,9 @@ impl ExpectClientHello {
                 return Err(PeerMisbehaved::IllegalParameter("second ClientHello differs").into());
             }
             if o.early_data {
-                return Err(PeerMisbehaved::IllegalParameter("early_data after HelloRetryRequest").into());
+                return Err(
+                    PeerMisbehaved::IllegalParameter("early_data after HelloRetryRequest").into(),
+                );
             }
             if r.cookie.is_some() && o.cookie != r.cookie.as_deref() {
                 return Err(PeerMisbehaved::IllegalParameter("cookie not echoed").into());
@@ -187,7 +201,10 @@ impl ExpectClientHello {
             // RFC 8446 §4.2.8: exactly one share, for the group we asked for.
             if let Some(g) = r.group {
                 if shares.len() != 1 || shares.first().map(|s| s.group) != Some(g) {
-                    return Err(PeerMisbehaved::IllegalParameter("key_share after HelloRetryRequest").into());
+                    return Err(PeerMisbehaved::IllegalParameter(
+                        "key_share after HelloRetryRequest",
+                    )
+                    .into());
                 }
             }
         }
@@ -197,7 +214,8 @@ impl ExpectClientHello {
         // bound with a random key later so it fails exactly like a wrong key.
         let client_modes = o.psk_modes.unwrap_or(&[]);
         let mode = policy.psk_modes.iter().copied().find(|m| {
-            client_modes.contains(m) && (*m == PskKeyExchangeMode::PSK_KE || !client_groups.is_empty())
+            client_modes.contains(m)
+                && (*m == PskKeyExchangeMode::PSK_KE || !client_groups.is_empty())
         });
         let psk_offer = match (o.psk, cfg.psk_store.as_ref(), mode) {
             (Some(offered), Some(store), Some(_)) => {
@@ -205,12 +223,17 @@ impl ExpectClientHello {
                     .identities
                     .first()
                     .ok_or(InvalidMessage::EmptyVector("PSK identities"))?;
-                let binder = offered.binders.first().ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
+                let binder = offered
+                    .binders
+                    .first()
+                    .ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
                 Some((identity, binder, store.lookup(&identity.identity)))
             }
             _ => None,
         };
-        let psk_hash = psk_offer.as_ref().and_then(|(_, _, k)| k.as_ref().map(|k| k.hash));
+        let psk_hash = psk_offer
+            .as_ref()
+            .and_then(|(_, _, k)| k.as_ref().map(|k| k.hash));
         let suite = self.choose_suite(ch, psk_hash)?;
         if let Some(r) = &self.retry {
             if r.suite.suite != suite.suite {
@@ -220,7 +243,11 @@ impl ExpectClientHello {
 
         // The transcript up to (not including) this ClientHello.
         let mut transcript = Transcript::new(p.as_ref(), suite.hash)?;
-        let prior: &[u8] = self.retry.as_ref().map(|r| r.prior_raw.as_slice()).unwrap_or(&[]);
+        let prior: &[u8] = self
+            .retry
+            .as_ref()
+            .map(|r| r.prior_raw.as_slice())
+            .unwrap_or(&[]);
         transcript.add(prior);
 
         let mut auth: Option<Auth<'_>> = None;
@@ -239,14 +266,18 @@ impl ExpectClientHello {
             };
             let split = crate::codec::handshake::client_hello_binder_split(&m.raw)
                 .ok_or(InvalidMessage::InvalidValue("ClientHello binders"))?;
-            let partial = m.raw.get(..split).ok_or(InvalidMessage::InvalidValue("ClientHello binders"))?;
+            let partial = m
+                .raw
+                .get(..split)
+                .ok_or(InvalidMessage::InvalidValue("ClientHello binders"))?;
             let early = keys::Early::new(p.as_ref(), suite.hash, Some(&key.key))?;
             let expected = early.binder(p.as_ref(), true, prior, partial)?;
             // RFC 8446 §4.2.11: a binder that does not verify aborts the handshake.
             keys::check_binder(expected.as_ref(), binder)?;
             auth = Some(Auth::Psk { key, index: 0 });
         }
-        let psk_ke = matches!(auth, Some(Auth::Psk { .. })) && mode == Some(PskKeyExchangeMode::PSK_KE);
+        let psk_ke =
+            matches!(auth, Some(Auth::Psk { .. })) && mode == Some(PskKeyExchangeMode::PSK_KE);
 
         if auth.is_none() {
             if cfg.identities.is_empty() {
@@ -258,14 +289,19 @@ impl ExpectClientHello {
                 ExtensionType::SIGNATURE_ALGORITHMS.0,
             ))?;
             if o.groups.is_none() {
-                return Err(PeerIncompatible::MissingExtension(ExtensionType::SUPPORTED_GROUPS.0).into());
+                return Err(
+                    PeerIncompatible::MissingExtension(ExtensionType::SUPPORTED_GROUPS.0).into(),
+                );
             }
             let cert_schemes = o.cert_schemes.unwrap_or(schemes);
             let ours: Vec<SignatureScheme> = policy.tls13_signature_schemes().collect();
             let chosen = cfg
                 .identities
                 .iter()
-                .find_map(|id| id.compatible_scheme(schemes, cert_schemes, &ours).map(|s| (id, s)))
+                .find_map(|id| {
+                    id.compatible_scheme(schemes, cert_schemes, &ours)
+                        .map(|s| (id, s))
+                })
                 .ok_or(PeerIncompatible::NoCommonSignatureScheme)?;
             auth = Some(Auth::Certificate {
                 identity: chosen.0,
@@ -303,7 +339,10 @@ impl ExpectClientHello {
         if let Some(group) = hrr_group {
             if self.retry.is_some() {
                 // Already retried once; the client ignored us.
-                return Err(PeerMisbehaved::IllegalParameter("no key_share after HelloRetryRequest").into());
+                return Err(PeerMisbehaved::IllegalParameter(
+                    "no key_share after HelloRetryRequest",
+                )
+                .into());
             }
             return self.send_hrr(io, m, ch, suite, group);
         }
@@ -312,7 +351,9 @@ impl ExpectClientHello {
         transcript.add(&m.raw);
         let (server_share, shared): (Option<KeyShareEntry>, Option<SharedSecret>) = match share {
             Some(entry) => {
-                let kx = p.kx_group(entry.group).ok_or(PeerIncompatible::NoCommonGroup)?;
+                let kx = p
+                    .kx_group(entry.group)
+                    .ok_or(PeerIncompatible::NoCommonGroup)?;
                 let (ours, secret) = kx.respond(&entry.payload)?;
                 io.negotiated.group = Some(entry.group);
                 (
@@ -342,7 +383,10 @@ impl ExpectClientHello {
             compression_method: 0,
             extensions: sh_exts,
         };
-        let sh_msg = super::encode(HandshakePayload::ServerHello(sh), HandshakeType::SERVER_HELLO);
+        let sh_msg = super::encode(
+            HandshakePayload::ServerHello(sh),
+            HandshakeType::SERVER_HELLO,
+        );
         transcript.add(&sh_msg);
         io.tx.queue_handshake(&sh_msg);
         io.tx.flush_handshake()?;
@@ -363,7 +407,10 @@ impl ExpectClientHello {
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
         io.tx.set_sealer(server_hs.sealer(&ctx)?)?;
         // RFC 8446 §5.1: ClientHello must end its record before the key change.
-        { let (k, iv) = client_hs.read_keys(&ctx)?; io.rx.set_read_keys(k, iv)? };
+        {
+            let (k, iv) = client_hs.read_keys(&ctx)?;
+            io.rx.set_read_keys(k, iv)?
+        };
         if o.early_data {
             // We never accept 0-RTT here: skip what the client sent under
             // early keys (RFC 8446 §4.2.10).
@@ -418,7 +465,9 @@ impl ExpectClientHello {
                 };
                 if let Some(v) = verifier {
                     cr_schemes = policy.tls13_signature_schemes().collect();
-                    let mut exts = alloc::vec![CrExtension::SignatureAlgorithms(policy.signature_schemes.clone())];
+                    let mut exts = alloc::vec![CrExtension::SignatureAlgorithms(
+                        policy.signature_schemes.clone()
+                    )];
                     let roots = v.root_subjects();
                     if !roots.is_empty() {
                         exts.push(CrExtension::CertificateAuthorities(roots));
@@ -466,7 +515,10 @@ impl ExpectClientHello {
         }
         let th = transcript.current_hash();
         let fin = server_hs.finished(p.as_ref(), th.as_ref())?;
-        let fin_msg = super::encode(HandshakePayload::Finished(fin.as_ref().to_vec()), HandshakeType::FINISHED);
+        let fin_msg = super::encode(
+            HandshakePayload::Finished(fin.as_ref().to_vec()),
+            HandshakeType::FINISHED,
+        );
         transcript.add(&fin_msg);
         io.tx.queue_handshake(&fin_msg);
         let master = hs.into_master(p.as_ref())?;
@@ -505,10 +557,14 @@ impl ExpectClientHello {
     ) -> Result<&'static Tls13Suite, Error> {
         let policy = &self.config.policy;
         let usable = |s: &CipherSuite| {
-            suites::lookup(*s).is_some_and(|t| hash.is_none_or(|h| h == t.hash)) && policy.suites.contains(s)
+            suites::lookup(*s).is_some_and(|t| hash.is_none_or(|h| h == t.hash))
+                && policy.suites.contains(s)
         };
         let chosen = if policy.server_precedence {
-            policy.suites.iter().find(|s| ch.cipher_suites.contains(s) && usable(s))
+            policy
+                .suites
+                .iter()
+                .find(|s| ch.cipher_suites.contains(s) && usable(s))
         } else {
             ch.cipher_suites.iter().find(|s| usable(s))
         };
@@ -518,7 +574,7 @@ impl ExpectClientHello {
     }
 
     fn send_hrr(
-        self: Box<Self>,
+        self,
         io: &mut Io<'_>,
         m: &Message,
         ch: &ClientHello,
@@ -546,7 +602,10 @@ impl ExpectClientHello {
             cipher_suite: suite.suite,
             extensions: exts,
         };
-        let hrr_msg = super::encode(HandshakePayload::HelloRetryRequest(hrr), HandshakeType::SERVER_HELLO);
+        let hrr_msg = super::encode(
+            HandshakePayload::HelloRetryRequest(hrr),
+            HandshakeType::SERVER_HELLO,
+        );
         // RFC 8446 §4.4.1: ClientHello1 is replaced by message_hash.
         let mut prior_raw = keys::message_hash(p.as_ref(), suite.hash, &m.raw)?;
         prior_raw.extend_from_slice(&hrr_msg);
@@ -577,7 +636,10 @@ impl ExpectClientHello {
 fn check_key_shares(shares: &[KeyShareEntry], groups: &[NamedGroup]) -> Result<(), Error> {
     for (i, s) in shares.iter().enumerate() {
         if !groups.contains(&s.group) {
-            return Err(PeerMisbehaved::IllegalParameter("key_share group not in supported_groups").into());
+            return Err(PeerMisbehaved::IllegalParameter(
+                "key_share group not in supported_groups",
+            )
+            .into());
         }
         if shares.iter().take(i).any(|o| o.group == s.group) {
             return Err(PeerMisbehaved::IllegalParameter("duplicate key_share group").into());
@@ -587,7 +649,12 @@ fn check_key_shares(shares: &[KeyShareEntry], groups: &[NamedGroup]) -> Result<(
 }
 
 impl AwaitClient {
-    fn handle_certificate(mut self: Box<Self>, io: &mut Io<'_>, m: &Message, c: &CertificatePayload) -> Result<State, Error> {
+    fn handle_certificate(
+        mut self: Box<Self>,
+        io: &mut Io<'_>,
+        m: &Message,
+        c: &CertificatePayload,
+    ) -> Result<State, Error> {
         // RFC 8446 §4.4.2: the context echoes the request's (empty here).
         if !c.context.is_empty() {
             return Err(PeerMisbehaved::IllegalParameter("Certificate context").into());
@@ -610,7 +677,9 @@ impl AwaitClient {
         }
         let chain: Vec<Vec<u8>> = c.entries.iter().map(|e| e.cert_data.clone()).collect();
         match &self.config.client_auth {
-            ClientAuth::Request(v) | ClientAuth::Require(v) => v.verify_client_cert(&chain, io.now)?,
+            ClientAuth::Request(v) | ClientAuth::Require(v) => {
+                v.verify_client_cert(&chain, io.now)?
+            }
             ClientAuth::None => return Err(PeerMisbehaved::UnexpectedMessage.into()),
         }
         io.negotiated.peer_certificates = chain.clone();
@@ -626,10 +695,9 @@ impl AwaitClient {
     ) -> Result<Box<Self>, Error> {
         let th = self.transcript.current_hash();
         let content = super::certificate_verify_content(Side::Client, th.as_ref());
-        let leaf = self
-            .client_cert
-            .first()
-            .ok_or(Error::Unreachable("client certificate before CertificateVerify"))?;
+        let leaf = self.client_cert.first().ok_or(Error::Unreachable(
+            "client certificate before CertificateVerify",
+        ))?;
         super::verify_certificate_verify(
             self.ctx.provider.as_ref(),
             &self.cr_schemes,
@@ -643,7 +711,12 @@ impl AwaitClient {
         Ok(self)
     }
 
-    fn handle_finished(self: Box<Self>, io: &mut Io<'_>, m: &Message, verify_data: &[u8]) -> Result<PostHandshake, Error> {
+    fn handle_finished(
+        self: Box<Self>,
+        io: &mut Io<'_>,
+        m: &Message,
+        verify_data: &[u8],
+    ) -> Result<PostHandshake, Error> {
         let s = *self;
         let p = s.ctx.provider.clone();
         let th = s.transcript.current_hash();
@@ -652,7 +725,10 @@ impl AwaitClient {
         keys::check_finished(expected.as_ref(), verify_data)?;
         let mut transcript = s.transcript;
         transcript.add(&m.raw);
-        { let (k, iv) = s.client_app.read_keys(&s.ctx)?; io.rx.set_read_keys(k, iv)? };
+        {
+            let (k, iv) = s.client_app.read_keys(&s.ctx)?;
+            io.rx.set_read_keys(k, iv)?
+        };
         Ok(PostHandshake::new(
             Side::Server,
             s.ctx,

@@ -81,7 +81,11 @@ impl<'a> DerReader<'a> {
             rest = r;
             let mut v: usize = 0;
             for b in bytes {
-                v = v.checked_mul(256).ok_or(DerError::BadLength)?.checked_add(usize::from(*b)).ok_or(DerError::BadLength)?;
+                v = v
+                    .checked_mul(256)
+                    .ok_or(DerError::BadLength)?
+                    .checked_add(usize::from(*b))
+                    .ok_or(DerError::BadLength)?;
             }
             // DER: the long form only for lengths >= 128, with no leading zero byte.
             if v < 0x80 || bytes.first() == Some(&0) {
@@ -91,7 +95,10 @@ impl<'a> DerReader<'a> {
         };
         let header = self.buf.len().saturating_sub(rest.len());
         let (value, after) = rest.split_at_checked(len).ok_or(DerError::Truncated)?;
-        let whole = self.buf.get(..header.saturating_add(len)).ok_or(DerError::Truncated)?;
+        let whole = self
+            .buf
+            .get(..header.saturating_add(len))
+            .ok_or(DerError::Truncated)?;
         self.buf = after;
         Ok((Tag(tag), whole, value))
     }
@@ -133,7 +140,11 @@ impl<'a> DerReader<'a> {
 
     /// Fails unless everything was read.
     pub fn finish(&self) -> Result<(), DerError> {
-        if self.buf.is_empty() { Ok(()) } else { Err(DerError::TrailingData) }
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            Err(DerError::TrailingData)
+        }
     }
 }
 
@@ -148,8 +159,19 @@ mod tests {
         assert_eq!(s.value(Tag::INTEGER).unwrap(), &[5]);
         assert!(r.finish().is_ok());
         // Non-minimal long form is rejected.
-        assert_eq!(DerReader::new(&[0x04, 0x81, 0x01, 0x00]).any().unwrap_err(), DerError::BadLength);
-        assert_eq!(DerReader::new(&[0x04, 0x05, 0x00]).any().unwrap_err(), DerError::Truncated);
-        assert_eq!(DerReader::new(&[0x04, 0x85, 1, 1, 1, 1, 1]).any().unwrap_err(), DerError::BadLength);
+        assert_eq!(
+            DerReader::new(&[0x04, 0x81, 0x01, 0x00]).any().unwrap_err(),
+            DerError::BadLength
+        );
+        assert_eq!(
+            DerReader::new(&[0x04, 0x05, 0x00]).any().unwrap_err(),
+            DerError::Truncated
+        );
+        assert_eq!(
+            DerReader::new(&[0x04, 0x85, 1, 1, 1, 1, 1])
+                .any()
+                .unwrap_err(),
+            DerError::BadLength
+        );
     }
 }

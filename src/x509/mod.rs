@@ -32,7 +32,8 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
     certificate.raw(Tag::BIT_STRING).map_err(bad)?;
     certificate.finish().map_err(bad)?;
 
-    tbs.skip_optional(Tag::context_constructed(0)).map_err(bad)?;
+    tbs.skip_optional(Tag::context_constructed(0))
+        .map_err(bad)?;
     tbs.raw(Tag::INTEGER).map_err(bad)?;
     tbs.raw(Tag::SEQUENCE).map_err(bad)?;
     let issuer = tbs.raw(Tag::SEQUENCE).map_err(bad)?;
@@ -50,9 +51,12 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
 /// OIDs (DER content bytes) of the signature algorithms a TLS peer names
 /// in signature_algorithms_cert.
 mod oid {
-    pub(super) const SHA256_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
-    pub(super) const SHA384_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
-    pub(super) const SHA512_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
+    pub(super) const SHA256_WITH_RSA: &[u8] =
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+    pub(super) const SHA384_WITH_RSA: &[u8] =
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
+    pub(super) const SHA512_WITH_RSA: &[u8] =
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
     pub(super) const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
     pub(super) const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
     pub(super) const ECDSA_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];

@@ -1,4 +1,4 @@
 //! Helpers shared by the integration tests.
 
-pub(crate) mod provider;
 pub(crate) mod pair;
+pub(crate) mod provider;

@@ -36,17 +36,22 @@ pub struct TestPki {
 /// Makes a CA (same key type as the leaf) and a leaf for `localhost`.
 pub fn pki(key_type: KeyType, client: bool) -> TestPki {
     let ca_key = KeyPair::generate(key_type).expect("CA key");
-    let ca = CertBuilder::ca("qtls test CA").self_signed(&ca_key).expect("CA cert");
+    let ca = CertBuilder::ca("qtls test CA")
+        .self_signed(&ca_key)
+        .expect("CA cert");
     let leaf_key = KeyPair::generate(key_type).expect("leaf key");
     let builder = if client {
         CertBuilder::client("qtls test client")
     } else {
         CertBuilder::server("localhost", &["localhost"])
     };
-    let leaf = builder.signed_by(&leaf_key, &ca, &ca_key).expect("leaf cert");
+    let leaf = builder
+        .signed_by(&leaf_key, &ca, &ca_key)
+        .expect("leaf cert");
     let p = provider();
     let key = p.load_signing_key(leaf_key.pkcs8_der()).expect("load key");
-    let identity = Identity::new(vec![leaf.der().to_vec(), ca.der().to_vec()], Arc::from(key)).expect("identity");
+    let identity = Identity::new(vec![leaf.der().to_vec(), ca.der().to_vec()], Arc::from(key))
+        .expect("identity");
     TestPki {
         ca,
         ca_key,
@@ -59,7 +64,10 @@ pub fn pki(key_type: KeyType, client: bool) -> TestPki {
 pub fn configs(key_type: KeyType) -> (ClientConfig, ServerConfig) {
     let t = pki(key_type, false);
     let p = provider();
-    let client = ClientConfig::new(p.clone(), Arc::new(PinnedCertVerifier::new(vec![t.leaf.der().to_vec()])));
+    let client = ClientConfig::new(
+        p.clone(),
+        Arc::new(PinnedCertVerifier::new(vec![t.leaf.der().to_vec()])),
+    );
     let mut server = ServerConfig::new(p);
     server.identities.push(t.identity);
     (client, server)
@@ -107,7 +115,10 @@ impl Pair {
             if n == 0 {
                 // The receiver's buffer is full: let it process what it has
                 // (application data goes to the stash).
-                assert!(dst.is_handshake_complete(), "receiver full during the handshake");
+                assert!(
+                    dst.is_handshake_complete(),
+                    "receiver full during the handshake"
+                );
                 let got = read_all(dst);
                 assert!(!got.is_empty(), "receiver does not take input");
                 stash.extend_from_slice(&got);
@@ -134,7 +145,11 @@ impl Pair {
             self.transfer(Who::Client);
             let s = self.server.handshake(NOW).map_err(|e| (Who::Server, e))?;
             self.transfer(Who::Server);
-            if c == Progress::Complete && s == Progress::Complete && !self.client.wants_write() && !self.server.wants_write() {
+            if c == Progress::Complete
+                && s == Progress::Complete
+                && !self.client.wants_write()
+                && !self.server.wants_write()
+            {
                 return Ok(());
             }
         }

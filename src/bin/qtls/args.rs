@@ -46,7 +46,10 @@ impl Args {
 
     /// The last value of an option.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Every value of a repeatable option, in order.
@@ -70,12 +73,23 @@ mod tests {
 
     #[test]
     fn parses_forms() {
-        let a = Args::parse(&s(&["h:1", "--ca", "x", "--cert=y", "--echo", "--cert", "z"]), &["ca", "cert"], &["echo"]).unwrap();
+        let a = Args::parse(
+            &s(&["h:1", "--ca", "x", "--cert=y", "--echo", "--cert", "z"]),
+            &["ca", "cert"],
+            &["echo"],
+        )
+        .unwrap();
         assert_eq!(a.positional, ["h:1"]);
         assert_eq!(a.value("ca"), Some("x"));
         assert_eq!(a.values("cert"), ["y", "z"]);
         assert!(a.flag("echo"));
-        assert_eq!(Args::parse(&s(&["--nope"]), &[], &[]).unwrap_err(), "unknown option --nope");
-        assert_eq!(Args::parse(&s(&["--ca"]), &["ca"], &[]).unwrap_err(), "--ca needs a value");
+        assert_eq!(
+            Args::parse(&s(&["--nope"]), &[], &[]).unwrap_err(),
+            "unknown option --nope"
+        );
+        assert_eq!(
+            Args::parse(&s(&["--ca"]), &["ca"], &[]).unwrap_err(),
+            "--ca needs a value"
+        );
     }
 }

@@ -15,7 +15,16 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const VALUE_OPTS: &[&str] = &[
-    "ca", "host", "cert", "key", "psk", "psk-identity", "groups", "alpn", "key-shares", "timeout",
+    "ca",
+    "host",
+    "cert",
+    "key",
+    "psk",
+    "psk-identity",
+    "groups",
+    "alpn",
+    "key-shares",
+    "timeout",
 ];
 const FLAGS: &[&str] = &["no-verify", "no-sni", "no-compat", "key-update"];
 
@@ -55,7 +64,11 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
     }
     cfg.send_sni = !a.flag("no-sni");
     cfg.policy.middlebox_compat = !a.flag("no-compat");
-    cfg.alpn = a.values("alpn").iter().map(|s| s.as_bytes().to_vec()).collect();
+    cfg.alpn = a
+        .values("alpn")
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
     Ok(cfg)
 }
 
@@ -63,12 +76,17 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
     let addr = a.positional.first().ok_or("HOST:PORT is required")?;
     let cfg = Arc::new(build_config(&a)?);
-    let host = a
-        .value("host")
-        .map(str::to_string)
-        .or_else(|| addr.rsplit_once(':').map(|(h, _)| h.trim_matches(['[', ']']).to_string()));
-    let timeout = Duration::from_secs(a.value("timeout").and_then(|t| t.parse().ok()).unwrap_or(10));
-    let mut sock = TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let host = a.value("host").map(str::to_string).or_else(|| {
+        addr.rsplit_once(':')
+            .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
+    });
+    let timeout = Duration::from_secs(
+        a.value("timeout")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(10),
+    );
+    let mut sock =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     sock.set_nodelay(true).ok();
     let mut conn = Connection::client(cfg, host.as_deref()).map_err(|e| e.to_string())?;
 
@@ -84,7 +102,9 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
 
 fn flush(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), String> {
     while conn.wants_write() {
-        let n = sock.write(conn.pending_tls()).map_err(|e| format!("write: {e}"))?;
+        let n = sock
+            .write(conn.pending_tls())
+            .map_err(|e| format!("write: {e}"))?;
         conn.consume_tls(n);
     }
     Ok(())
@@ -99,7 +119,9 @@ fn drive_handshake(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), St
             Progress::Sending => {}
             Progress::Receiving => {
                 let space = conn.recv_space();
-                let n = sock.read(space).map_err(|e| format!("handshake read: {e}"))?;
+                let n = sock
+                    .read(space)
+                    .map_err(|e| format!("handshake read: {e}"))?;
                 if n == 0 {
                     return Err("handshake failed: the server closed the connection".into());
                 }
@@ -188,12 +210,18 @@ fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Resu
                 conn.commit_recv(n);
                 last_activity = Instant::now();
             }
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
             Err(e) => return Err(format!("read: {e}")),
         }
         if let Some(t) = closed_at {
             // After our close_notify, wait briefly for the server's answer.
-            if t.elapsed() > timeout.min(Duration::from_secs(2)) && last_activity.elapsed() > Duration::from_millis(500) {
+            if t.elapsed() > timeout.min(Duration::from_secs(2))
+                && last_activity.elapsed() > Duration::from_millis(500)
+            {
                 return Ok(());
             }
         }

@@ -28,10 +28,16 @@ pub fn read_pem(path: &str, label: &str) -> Result<Vec<Vec<u8>>, String> {
 }
 
 /// Loads a certificate chain and its PKCS#8 key as an identity.
-pub fn load_identity(p: &Arc<dyn CryptoProvider>, cert: &str, key: &str) -> Result<Identity, String> {
+pub fn load_identity(
+    p: &Arc<dyn CryptoProvider>,
+    cert: &str,
+    key: &str,
+) -> Result<Identity, String> {
     let chain = read_pem(cert, "CERTIFICATE")?;
     let key_der = read_pem(key, "PRIVATE KEY")?;
-    let der = key_der.first().ok_or(format!("{key}: no PRIVATE KEY found"))?;
+    let der = key_der
+        .first()
+        .ok_or(format!("{key}: no PRIVATE KEY found"))?;
     let signing = p
         .load_signing_key(der)
         .map_err(|e| format!("{key}: unusable private key: {e:?}"))?;

@@ -57,7 +57,11 @@ fn make_pki(dir: &Path, kind: KeyType, tag: &str) -> Result<(String, String, Str
     Ok((
         write(dir, &format!("{tag}-ca.pem"), &ca.to_pem())?,
         write(dir, &format!("{tag}-server.pem"), &cert.to_pem())?,
-        write(dir, &format!("{tag}-server-key.pem"), &key.private_key_pem())?,
+        write(
+            dir,
+            &format!("{tag}-server-key.pem"),
+            &key.private_key_pem(),
+        )?,
     ))
 }
 
@@ -86,8 +90,24 @@ fn demo_in(dir: &Path) -> Result<(), String> {
         },
         Scenario {
             name: "certificate, ECDSA P-256, HelloRetryRequest to secp384r1",
-            server: s(&["--cert", &ec_cert, "--key", &ec_key, "--groups", "secp384r1"]),
-            client: s(&["--ca", &ec_ca, "--host", "localhost", "--groups", "x25519,secp384r1", "--key-shares", "1"]),
+            server: s(&[
+                "--cert",
+                &ec_cert,
+                "--key",
+                &ec_key,
+                "--groups",
+                "secp384r1",
+            ]),
+            client: s(&[
+                "--ca",
+                &ec_ca,
+                "--host",
+                "localhost",
+                "--groups",
+                "x25519,secp384r1",
+                "--key-shares",
+                "1",
+            ]),
         },
         Scenario {
             name: "external PSK (psk_dhe_ke), identity alice",
@@ -106,10 +126,16 @@ fn demo_in(dir: &Path) -> Result<(), String> {
         }
     }
     if failures == 0 {
-        println!("demo: {} connections over loopback, all verified", scenarios.len());
+        println!(
+            "demo: {} connections over loopback, all verified",
+            scenarios.len()
+        );
         Ok(())
     } else {
-        Err(format!("{failures} of {} scenarios failed", scenarios.len()))
+        Err(format!(
+            "{failures} of {} scenarios failed",
+            scenarios.len()
+        ))
     }
 }
 
@@ -124,7 +150,14 @@ impl Drop for Server {
 
 fn run_scenario(exe: &PathBuf, sc: &Scenario) -> Result<String, String> {
     let mut server = Command::new(exe)
-        .args(["server", "--listen", "127.0.0.1:0", "--echo", "--count", "1"])
+        .args([
+            "server",
+            "--listen",
+            "127.0.0.1:0",
+            "--echo",
+            "--count",
+            "1",
+        ])
         .args(&sc.server)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -163,7 +196,10 @@ fn run_scenario(exe: &PathBuf, sc: &Scenario) -> Result<String, String> {
         return Err(format!("client failed: {client_line}"));
     }
     if out.stdout != MESSAGE {
-        return Err(format!("echo mismatch: got {:?}", String::from_utf8_lossy(&out.stdout)));
+        return Err(format!(
+            "echo mismatch: got {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        ));
     }
     let server_line = lines.next().and_then(Result::ok).unwrap_or_default();
     drop(server);

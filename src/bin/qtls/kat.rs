@@ -130,18 +130,28 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
     match op {
         "aead_seal" | "aead_open" => aead(p, req, op == "aead_seal"),
         "hash" => {
-            let h = p.hash(hash_alg(field(req, "hash")?)?, &[&hex(req, "data")?]).map_err(crypto)?;
+            let h = p
+                .hash(hash_alg(field(req, "hash")?)?, &[&hex(req, "data")?])
+                .map_err(crypto)?;
             Ok(out(&[("out", h.as_ref().to_vec())]))
         }
         "hmac" => {
             let h = p
-                .hmac(hash_alg(field(req, "hash")?)?, &hex(req, "key")?, &[&hex(req, "data")?])
+                .hmac(
+                    hash_alg(field(req, "hash")?)?,
+                    &hex(req, "key")?,
+                    &[&hex(req, "data")?],
+                )
                 .map_err(crypto)?;
             Ok(out(&[("out", h.as_ref().to_vec())]))
         }
         "hkdf_extract" => {
             let h = p
-                .hkdf_extract(hash_alg(field(req, "hash")?)?, &hex(req, "salt")?, &hex(req, "ikm")?)
+                .hkdf_extract(
+                    hash_alg(field(req, "hash")?)?,
+                    &hex(req, "salt")?,
+                    &hex(req, "ikm")?,
+                )
                 .map_err(crypto)?;
             Ok(out(&[("out", h.as_ref().to_vec())]))
         }
@@ -151,9 +161,12 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
             if len > 255 * alg.output_len() {
                 return Err(Fail::Error("len exceeds 255 * hash length".into()));
             }
-            let prk = p.hkdf_extract(alg, &hex(req, "salt")?, &hex(req, "ikm")?).map_err(crypto)?;
+            let prk = p
+                .hkdf_extract(alg, &hex(req, "salt")?, &hex(req, "ikm")?)
+                .map_err(crypto)?;
             let mut o = vec![0u8; len];
-            p.hkdf_expand(alg, prk.as_ref(), &[&hex(req, "info")?], &mut o).map_err(crypto)?;
+            p.hkdf_expand(alg, prk.as_ref(), &[&hex(req, "info")?], &mut o)
+                .map_err(crypto)?;
             Ok(out(&[("out", o)]))
         }
         "hkdf_expand_label" => {
@@ -174,7 +187,8 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
             let scalar: [u8; 32] = hex(req, "scalar")?
                 .try_into()
                 .map_err(|_| Fail::Error("scalar must be 32 bytes".into()))?;
-            let s = qtls::provider::aws_lc::x25519_with_scalar(&scalar, &hex(req, "u")?).map_err(crypto)?;
+            let s = qtls::provider::aws_lc::x25519_with_scalar(&scalar, &hex(req, "u")?)
+                .map_err(crypto)?;
             Ok(out(&[("out", s.as_bytes().to_vec())]))
         }
         "ecdh" => {
@@ -207,17 +221,32 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
                 mgf_hash: hash_alg(field(req, "mgf_hash")?)?,
                 salt_len: num(req, "salt_len")?,
             };
-            verdict(p.verify_signature(alg, &hex(req, "spki")?, &hex(req, "msg")?, &hex(req, "sig")?))
+            verdict(p.verify_signature(
+                alg,
+                &hex(req, "spki")?,
+                &hex(req, "msg")?,
+                &hex(req, "sig")?,
+            ))
         }
         "rsa_pkcs1_verify" => {
             let alg = SignatureAlgorithm::RsaPkcs1 {
                 hash: hash_alg(field(req, "hash")?)?,
             };
-            verdict(p.verify_signature(alg, &hex(req, "spki")?, &hex(req, "msg")?, &hex(req, "sig")?))
+            verdict(p.verify_signature(
+                alg,
+                &hex(req, "spki")?,
+                &hex(req, "msg")?,
+                &hex(req, "sig")?,
+            ))
         }
         "ed25519_verify" => {
             let spki = spki::ed25519(&hex(req, "public")?);
-            verdict(p.verify_signature(SignatureAlgorithm::Ed25519, &spki, &hex(req, "msg")?, &hex(req, "sig")?))
+            verdict(p.verify_signature(
+                SignatureAlgorithm::Ed25519,
+                &spki,
+                &hex(req, "msg")?,
+                &hex(req, "sig")?,
+            ))
         }
         "mlkem_keygen" => {
             let level = mlkem_param(field(req, "param")?)?;
@@ -230,14 +259,20 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
             let m: [u8; 32] = hex(req, "m")?
                 .try_into()
                 .map_err(|_| Fail::Error("m must be 32 bytes".into()))?;
-            let (c, k) = qtls::provider::aws_lc::mlkem_kat::encapsulate(level, &hex(req, "ek")?, &m).map_err(crypto)?;
+            let (c, k) =
+                qtls::provider::aws_lc::mlkem_kat::encapsulate(level, &hex(req, "ek")?, &m)
+                    .map_err(crypto)?;
             Ok(out(&[("c", c), ("out", k.as_bytes().to_vec())]))
         }
         "mlkem_decaps" => {
             let level = mlkem_param(field(req, "param")?)?;
             let seed = seed64(req)?;
-            let k = qtls::provider::aws_lc::mlkem_kat::decapsulate_with_seed(level, &seed, &hex(req, "c")?)
-                .map_err(crypto)?;
+            let k = qtls::provider::aws_lc::mlkem_kat::decapsulate_with_seed(
+                level,
+                &seed,
+                &hex(req, "c")?,
+            )
+            .map_err(crypto)?;
             Ok(out(&[("out", k.as_bytes().to_vec())]))
         }
         "mldsa_verify" => {
@@ -300,7 +335,8 @@ fn aead(p: &dyn CryptoProvider, req: &Map<String, Value>, seal: bool) -> Res {
     if seal {
         let mut buf = hex(req, "pt")?;
         let mut tag = vec![0u8; alg.tag_len()];
-        k.seal_in_place(&nonce, &aad, &mut buf, &mut tag).map_err(crypto)?;
+        k.seal_in_place(&nonce, &aad, &mut buf, &mut tag)
+            .map_err(crypto)?;
         buf.extend_from_slice(&tag);
         Ok(out(&[("out", buf)]))
     } else {

@@ -12,9 +12,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const VALUE_OPTS: &[&str] = &[
-    "listen", "cert", "key", "psk", "psk-identity", "client-ca", "groups", "count", "alpn",
+    "listen",
+    "cert",
+    "key",
+    "psk",
+    "psk-identity",
+    "client-ca",
+    "groups",
+    "count",
+    "alpn",
 ];
-const FLAGS: &[&str] = &["echo", "http", "require-client-cert", "no-compat", "server-precedence", "hrr-cookie"];
+const FLAGS: &[&str] = &[
+    "echo",
+    "http",
+    "require-client-cert",
+    "no-compat",
+    "server-precedence",
+    "hrr-cookie",
+];
 
 pub fn run(argv: &[String]) -> i32 {
     match run_inner(argv) {
@@ -53,7 +68,11 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
     cfg.policy.middlebox_compat = !a.flag("no-compat");
     cfg.policy.server_precedence = a.flag("server-precedence");
     cfg.hrr_cookie = a.flag("hrr-cookie");
-    cfg.alpn = a.values("alpn").iter().map(|s| s.as_bytes().to_vec()).collect();
+    cfg.alpn = a
+        .values("alpn")
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
     cfg.validate().map_err(|e| format!("configuration: {e}"))?;
     Ok(cfg)
 }
@@ -66,8 +85,12 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
         Some(c) => Some(c.parse().map_err(|_| "--count needs a number")?),
         None => None,
     };
-    let listener = TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    eprintln!("qtls server: listening on {}", listener.local_addr().map_err(|e| e.to_string())?);
+    let listener =
+        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    eprintln!(
+        "qtls server: listening on {}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
     let mode = if a.flag("http") {
         Mode::Http
     } else if a.flag("echo") {
@@ -78,7 +101,10 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     let mut served = 0u64;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let peer = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+        let peer = stream
+            .peer_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         match serve(&cfg, stream, mode) {
             Ok(desc) => eprintln!("connection from {peer}: {desc}"),
             Err(e) => eprintln!("connection from {peer}: error: {e}"),
@@ -107,16 +133,21 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
     let mut buf = vec![0u8; 16384];
     match mode {
         Mode::Echo => loop {
-            let n = tls.read(&mut buf).map_err(|e| format!("{desc}; read: {e}"))?;
+            let n = tls
+                .read(&mut buf)
+                .map_err(|e| format!("{desc}; read: {e}"))?;
             if n == 0 {
                 break;
             }
-            tls.write_all(buf.get(..n).unwrap_or(&[])).map_err(|e| format!("{desc}; write: {e}"))?;
+            tls.write_all(buf.get(..n).unwrap_or(&[]))
+                .map_err(|e| format!("{desc}; write: {e}"))?;
         },
         Mode::Http => {
             let mut req = Vec::new();
             while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = tls.read(&mut buf).map_err(|e| format!("{desc}; read: {e}"))?;
+                let n = tls
+                    .read(&mut buf)
+                    .map_err(|e| format!("{desc}; read: {e}"))?;
                 if n == 0 {
                     break;
                 }
@@ -135,7 +166,9 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
             }
         }
         Mode::Stdout => loop {
-            let n = tls.read(&mut buf).map_err(|e| format!("{desc}; read: {e}"))?;
+            let n = tls
+                .read(&mut buf)
+                .map_err(|e| format!("{desc}; read: {e}"))?;
             if n == 0 {
                 break;
             }

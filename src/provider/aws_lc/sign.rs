@@ -85,7 +85,6 @@ impl<'a> Pkcs8<'a> {
 /// expanded or both private key forms). RSA moduli must be 2048..=8192 bits.
 /// A malformed or inconsistent key is `InvalidKey`; a well-formed key of
 /// another kind, or one no TLS 1.3 scheme can use, is `Unsupported`.
-#[allow(dead_code)] // Called by AwsLcProvider::load_signing_key.
 pub(crate) fn load_signing_key(pkcs8: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
     let p = Pkcs8::parse(pkcs8)?;
     let key: Box<dyn SigningKey> = match p.alg.oid {

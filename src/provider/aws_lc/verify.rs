@@ -632,7 +632,6 @@ fn check_rsa_bits(bits: usize) -> Result<(), CryptoError> {
 /// or id-RSASSA-PSS (within its parameters) for PSS, id-ecPublicKey on the
 /// algorithm's curve, id-Ed25519, or id-ml-dsa-* of the same level. RSA
 /// moduli must be 2048..=8192 bits.
-#[allow(dead_code)] // Called by AwsLcProvider::verify_signature.
 pub(crate) fn verify_signature(
     alg: SignatureAlgorithm,
     spki: &[u8],
@@ -717,8 +716,7 @@ pub(crate) fn verify_signature(
 /// aws-lc-rs verifies only with the empty context, so a non-empty context
 /// goes to the RustCrypto `ml-dsa` implementation; a context longer than 255
 /// bytes never verifies.
-#[allow(dead_code)] // Called by the `qtls kat` ML-DSA runner.
-pub(crate) fn verify_mldsa_with_context(
+pub fn verify_mldsa_with_context(
     level: MlDsaLevel,
     public_key: &[u8],
     message: &[u8],

@@ -1,0 +1,692 @@
+#!/usr/bin/env bash
+# The interop harness: real GnuTLS and OpenSSL peers on 127.0.0.1, one "cell" per scenario.
+#
+# Usage: interop/run.sh [SUBSTRING...]
+#   With arguments, runs only the cells whose name contains one of the substrings (the PKI is
+#   always made). Prints `PASS  name` or `FAIL  name: reason` per cell, the tail of the logs of
+#   every failed cell, and finally `interop: N passed, N failed`. Exits non-zero if a cell
+#   failed.
+#
+# Environment:
+#   QTLS_BIN         the qtls binary (default: the newer of <target>/release/qtls and
+#                    <target>/debug/qtls, <target> being $CARGO_TARGET_DIR or ./target)
+#   QTLS_CACHE, QTLS_OPENSSL35   where scripts/install-deps.sh put OpenSSL 3.5
+#   INTEROP_KEEP=1   keep the work directory (PKI and logs) even when every cell passed
+#
+# Peers: gnutls-cli, gnutls-serv, certtool, psktool (GnuTLS 3.7), the system openssl (3.0) and
+# OpenSSL 3.5 from the cache. A missing peer fails the cells that need it: nothing is skipped.
+#
+# Writing a cell: `cell NAME COMMAND...` runs COMMAND in a subshell whose working directory is
+# the cell's log directory ($CELL_DIR; $CELL_NAME is the name). COMMAND passes by returning 0;
+# `fail REASON` ends it with a reason. Most cells are one `pair` line: a server function, `--`,
+# a client function (see "Peers as functions" below); qtls cells use the same functions (see
+# "qtls cells").
+
+# Cells run in subshells on purpose (CELL_DIR etc. are per cell): SC2030/SC2031 are expected.
+# shellcheck disable=SC2030,SC2031
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FILTERS=("$@")
+
+# Every peer command runs under `timeout`: a hung peer fails its cell instead of the run.
+PEER_TIMEOUT=20
+# Servers also die on their own after this long, whatever happens to the harness.
+SERVER_LIFETIME=120
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/qtls-interop.XXXXXX")"
+PKI="$WORK/pki"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+: >"$WORK/pgids"
+: >"$WORK/ports"
+
+# --- Locating the peers -----------------------------------------------------------------
+
+QTLS_CACHE="${QTLS_CACHE:-${HOME:-/root}/.cache/qtls}"
+GNUTLS_CLI="$(command -v gnutls-cli || true)"
+GNUTLS_SERV="$(command -v gnutls-serv || true)"
+CERTTOOL="$(command -v certtool || true)"
+PSKTOOL="$(command -v psktool || true)"
+OPENSSL30="$(command -v openssl || true)"
+OPENSSL35="${QTLS_OPENSSL35:-$QTLS_CACHE/openssl-3.5}/bin/openssl"
+[ -x "$OPENSSL35" ] || OPENSSL35=""
+
+find_qtls() {
+    local target="${CARGO_TARGET_DIR:-$ROOT/target}" best="" f
+    for f in "$target/release/qtls" "$target/debug/qtls"; do
+        if [ -x "$f" ] && { [ -z "$best" ] || [ "$f" -nt "$best" ]; }; then
+            best="$f"
+        fi
+    done
+    printf '%s' "$best"
+}
+QTLS_BIN="${QTLS_BIN:-$(find_qtls)}"
+
+# --- The cell framework --------------------------------------------------------------------
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+
+selected() {
+    local name="$1" f
+    [ "${#FILTERS[@]}" -eq 0 ] && return 0
+    for f in "${FILTERS[@]}"; do
+        case "$name" in *"$f"*) return 0 ;; esac
+    done
+    return 1
+}
+
+# fail REASON: ends the current cell as failed. Call it from the cell's own shell, not from
+# inside $(...) or a pipeline, where `exit` would only leave that inner subshell.
+fail() {
+    printf '%s\n' "$*" >"$CELL_DIR/reason"
+    exit 1
+}
+
+# need VAR: fails the cell when the program in $VAR (a peer, or qtls) is missing.
+need() {
+    local var="$1"
+    if [ -z "${!var}" ] || ! [ -x "${!var}" ]; then
+        if [ "$var" = QTLS_BIN ]; then
+            fail "qtls binary not found at '${!var}' (cargo build, or set QTLS_BIN)"
+        fi
+        fail "peer $var not found (run scripts/install-deps.sh)"
+    fi
+}
+
+# kill_groups FILE: stops every process group listed in FILE (servers started by cells).
+kill_groups() {
+    local file="$1" pgid
+    [ -s "$file" ] || return 0
+    while read -r pgid; do
+        kill -TERM -- "-$pgid" 2>/dev/null || true
+    done <"$file"
+    sleep 0.1
+    while read -r pgid; do
+        kill -KILL -- "-$pgid" 2>/dev/null || true
+    done <"$file"
+}
+
+# On any exit, no server outlives the harness. The work directory is removed (or kept) by the
+# main code below, so an interrupted run keeps its logs.
+trap 'kill_groups "$WORK/pgids"' EXIT
+trap 'exit 130' INT TERM
+
+# cell NAME COMMAND...: runs one scenario and records PASS or FAIL.
+cell() {
+    local name="$1"
+    shift
+    selected "$name" || return 0
+    local dir="$LOGS/${name//\//_}"
+    mkdir -p "$dir"
+    (
+        export CELL_NAME="$name" CELL_DIR="$dir"
+        cd "$dir" || exit 1
+        "$@"
+    ) >"$dir/cell.log" 2>&1
+    local rc=$?
+    kill_groups "$dir/pgids"
+    if [ "$rc" -eq 0 ]; then
+        PASSED=$((PASSED + 1))
+        printf 'PASS  %s\n' "$name"
+    else
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES+=("$name")
+        local reason="exit status $rc"
+        [ -s "$dir/reason" ] && reason="$(head -n 1 "$dir/reason")"
+        printf 'FAIL  %s: %s\n' "$name" "$reason"
+        local log
+        for log in "$dir"/*.log; do
+            [ -s "$log" ] || continue
+            printf '      --- %s (last 15 lines)\n' "$(basename "$log")"
+            tail -n 15 "$log" | sed 's/^/      | /'
+        done
+    fi
+}
+
+# --- Ports, servers, clients ----------------------------------------------------------------
+
+# port_in_use PORT: true if any IPv4/IPv6 TCP socket uses PORT locally (any state).
+port_in_use() {
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v p="$hex" 'NR > 1 { split($2, a, ":"); if (a[length(a)] == p) found = 1 }
+        END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+# port_listening PORT: true once some socket listens on PORT (state 0A = LISTEN).
+port_listening() {
+    local hex
+    hex="$(printf '%04X' "$1")"
+    awk -v p="$hex" 'NR > 1 && $4 == "0A" { split($2, a, ":"); if (a[length(a)] == p) found = 1 }
+        END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+# free_port: prints a port no socket uses and this run has not handed out yet.
+free_port() {
+    local port i
+    for ((i = 0; i < 200; i++)); do
+        port=$((20000 + RANDOM % 40000))
+        grep -qx "$port" "$WORK/ports" && continue
+        port_in_use "$port" && continue
+        echo "$port" >>"$WORK/ports"
+        printf '%s' "$port"
+        return 0
+    done
+    return 1
+}
+
+# start_server NAME COMMAND...: starts COMMAND in the background on the port in $PORT, in its
+# own process group (timeout makes itself a group leader), with a stdin that stays open
+# (gnutls-serv and s_server quit when stdin closes), and waits until the port listens.
+# Output goes to $CELL_DIR/NAME.log. The group is killed when the cell ends.
+start_server() {
+    local name="$1"
+    shift
+    local log="$CELL_DIR/$name.log" i
+    # shellcheck disable=SC2016  # $0 and $@ expand in the inner bash
+    timeout -k 2 "$SERVER_LIFETIME" bash -c 'sleep "$0" | "$@"' "$SERVER_LIFETIME" "$@" \
+        </dev/null >"$log" 2>&1 &
+    local pgid=$!
+    echo "$pgid" >>"$CELL_DIR/pgids"
+    echo "$pgid" >>"$WORK/pgids"
+    SERVER_LOG="$log"
+    for ((i = 0; i < 100; i++)); do
+        port_listening "$PORT" && return 0
+        kill -0 "$pgid" 2>/dev/null || fail "$name exited before listening on port $PORT"
+        sleep 0.1
+    done
+    fail "$name is not listening on port $PORT after 10 s"
+}
+
+# A unique line each client sends; servers answer with it unchanged (REPLY_MODE=echo:
+# gnutls-serv --echo, qtls server --echo) or reversed (REPLY_MODE=reverse: s_server -rev).
+TOKEN="qtls-interop-$$-$RANDOM"
+expected_reply() {
+    case "${REPLY_MODE:-echo}" in
+        reverse) printf '%s' "$TOKEN" | rev ;;
+        *) printf '%s' "$TOKEN" ;;
+    esac
+}
+
+# converse LOG COMMAND...: runs a client with a pipe as stdin, sends $TOKEN, keeps stdin open
+# until the expected reply shows up in LOG (or the client exits, or PEER_TIMEOUT passes),
+# then closes stdin (the client says goodbye) and returns the client's exit status.
+converse() {
+    local log="$1"
+    shift
+    local fifo="$CELL_DIR/stdin.fifo" expect i w pid rc
+    expect="$(expected_reply)"
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    timeout -k 2 "$PEER_TIMEOUT" "$@" <"$fifo" >"$log" 2>&1 &
+    pid=$!
+    exec {w}>"$fifo"
+    # The client may already have died: a write must not kill the cell with SIGPIPE.
+    (
+        trap '' PIPE
+        printf '%s\n' "$TOKEN" >&"$w"
+    ) 2>/dev/null
+    for ((i = 0; i < PEER_TIMEOUT * 10; i++)); do
+        grep -qF -- "$expect" "$log" && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    exec {w}>&-
+    wait "$pid"
+    rc=$?
+    rm -f "$fifo"
+    return "$rc"
+}
+
+# ... Peers as functions
+#
+# Server functions start a server on a fresh port ($PORT) with the given extra arguments and
+# set REPLY_MODE. Client functions connect to $PORT, exchange $TOKEN and return the client's
+# status, writing $CELL_DIR/client.log. `pair` combines one of each.
+
+srv_gnutls() {
+    need GNUTLS_SERV
+    REPLY_MODE="echo"
+    start_server gnutls-serv "$GNUTLS_SERV" --echo --port "$PORT" "$@"
+}
+
+srv_openssl30() {
+    need OPENSSL30
+    REPLY_MODE=reverse
+    start_server openssl30 "$OPENSSL30" s_server -accept "127.0.0.1:$PORT" -rev "$@"
+}
+
+srv_openssl35() {
+    need OPENSSL35
+    REPLY_MODE=reverse
+    start_server openssl35 "$OPENSSL35" s_server -accept "127.0.0.1:$PORT" -rev "$@"
+}
+
+# Client functions: the peer verifies the server as "localhost" whenever a CA is given.
+cli_gnutls() {
+    need GNUTLS_CLI
+    converse "$CELL_DIR/client.log" "$GNUTLS_CLI" --port "$PORT" "$@" localhost
+}
+
+cli_openssl30() {
+    need OPENSSL30
+    converse "$CELL_DIR/client.log" "$OPENSSL30" s_client -connect "127.0.0.1:$PORT" \
+        -servername localhost -verify_hostname localhost -verify_return_error "$@"
+}
+
+cli_openssl35() {
+    need OPENSSL35
+    converse "$CELL_DIR/client.log" "$OPENSSL35" s_client -connect "127.0.0.1:$PORT" \
+        -servername localhost -verify_hostname localhost -verify_return_error "$@"
+}
+
+# pair [CHECK...] SERVER_FN [ARGS...] -- CLIENT_FN [ARGS...]
+#   Starts the server, runs the client, then applies the checks. Without --client-fails the
+#   client must succeed and receive the server's reply to $TOKEN. CHECKs (grep -E patterns):
+#     --client-log RE      the client's output matches RE
+#     --server-log RE      the server's output matches RE
+#     --no-server-log RE   the server's output does not match RE (checked after the
+#                          --server-log waits: pair it with a --server-log for a line the
+#                          server prints after the one RE must not match)
+#     --client-fails RE    the client must fail, with output matching RE
+pair() {
+    local client_re=() server_re=() no_server_re=() fails_re=""
+    while [ "$#" -gt 0 ]; do
+        case "$1" in
+            --client-log) client_re+=("$2"); shift 2 ;;
+            --server-log) server_re+=("$2"); shift 2 ;;
+            --no-server-log) no_server_re+=("$2"); shift 2 ;;
+            --client-fails) fails_re="$2"; shift 2 ;;
+            *) break ;;
+        esac
+    done
+    local server=() client=()
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        server+=("$1")
+        shift
+    done
+    [ "$#" -gt 1 ] || fail "pair: expected SERVER_FN ... -- CLIENT_FN ..."
+    shift
+    client=("$@")
+
+    PORT="$(free_port)" || fail "no free port"
+    "${server[@]}"
+    local rc=0
+    "${client[@]}" || rc=$?
+    local clog="$CELL_DIR/client.log" re
+    if [ -n "$fails_re" ]; then
+        [ "$rc" -ne 0 ] || fail "client succeeded but should have failed"
+        grep -qE -- "$fails_re" "$clog" || fail "client failed without /$fails_re/ in its output"
+    else
+        [ "$rc" -ne 124 ] || fail "client timed out after $PEER_TIMEOUT s (no reply?)"
+        [ "$rc" -eq 0 ] || fail "client exited with status $rc"
+        grep -qF -- "$(expected_reply)" "$clog" || fail "no reply to the token from the server"
+    fi
+    for re in "${client_re[@]}"; do
+        grep -qE -- "$re" "$clog" || fail "client output lacks /$re/"
+    done
+    # Servers may log a connection slightly after the client returns.
+    for re in "${server_re[@]}"; do
+        wait_for_log "$SERVER_LOG" "$re" || fail "server output lacks /$re/"
+    done
+    for re in "${no_server_re[@]}"; do
+        ! grep -qE -- "$re" "$SERVER_LOG" || fail "server output has /$re/"
+    done
+    return 0
+}
+
+# wait_for_log FILE RE: true once FILE matches RE (within 3 s).
+wait_for_log() {
+    local i
+    for ((i = 0; i < 30; i++)); do
+        grep -qE -- "$2" "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- PKI cells -------------------------------------------------------------------------------
+
+make_pki() {
+    need CERTTOOL
+    need PSKTOOL
+    need OPENSSL30
+    need OPENSSL35
+    CERTTOOL="$CERTTOOL" PSKTOOL="$PSKTOOL" OPENSSL30="$OPENSSL30" OPENSSL35="$OPENSSL35" \
+        bash "$ROOT/interop/pki.sh" "$PKI" || fail "interop/pki.sh failed"
+}
+
+# verify_set DIR OPENSSL NAME...: every DIR/NAME-cert.pem chains to DIR/ca-cert.pem for its
+# purpose (server-* for localhost / 127.0.0.1 / ::1, client-* as a TLS client), checked by
+# certtool (unless OPENSSL is 3.5: GnuTLS 3.7 has no ML-DSA) and by openssl; its key matches.
+verify_set() {
+    local dir="$1" openssl="$2" name cert purpose
+    shift 2
+    for name in "$@"; do
+        cert="$dir/$name-cert.pem"
+        case "$name" in
+            server-*) purpose=sslserver ;;
+            *) purpose=sslclient ;;
+        esac
+        if [ "$purpose" = sslserver ]; then
+            "$openssl" verify -CAfile "$dir/ca-cert.pem" -purpose sslserver \
+                -verify_hostname localhost -verify_ip 127.0.0.1 "$cert" >>openssl-verify.log 2>&1 ||
+                fail "openssl verify rejects $name"
+            "$openssl" verify -CAfile "$dir/ca-cert.pem" -purpose sslserver -verify_ip ::1 \
+                "$cert" >>openssl-verify.log 2>&1 || fail "openssl verify rejects $name for ::1"
+            "$openssl" verify -CAfile "$dir/ca-cert.pem" -purpose sslserver \
+                -verify_hostname example.com "$cert" >>openssl-verify.log 2>&1 &&
+                fail "openssl accepts $name for example.com"
+        else
+            "$openssl" verify -CAfile "$dir/ca-cert.pem" -purpose sslclient \
+                "$cert" >>openssl-verify.log 2>&1 || fail "openssl verify rejects $name"
+        fi
+        if [ "$openssl" != "$OPENSSL35" ]; then
+            local cargs=(--verify --load-ca-certificate "$dir/ca-cert.pem" --infile "$cert")
+            if [ "$purpose" = sslserver ]; then
+                cargs+=(--verify-hostname localhost --verify-purpose 1.3.6.1.5.5.7.3.1)
+            else
+                cargs+=(--verify-purpose 1.3.6.1.5.5.7.3.2)
+            fi
+            "$CERTTOOL" "${cargs[@]}" >>certtool-verify.log 2>&1 </dev/null ||
+                fail "certtool --verify rejects $name"
+        fi
+        head -n 1 "$dir/$name-key.pem" | grep -qx -- '-----BEGIN PRIVATE KEY-----' ||
+            fail "$name-key.pem is not an unencrypted PKCS#8 key"
+        [ "$("$openssl" x509 -in "$cert" -noout -pubkey)" = \
+            "$("$openssl" pkey -in "$dir/$name-key.pem" -pubout)" ] ||
+            fail "$name-key.pem does not match $name-cert.pem"
+    done
+}
+
+pki_gnutls() {
+    need CERTTOOL
+    need OPENSSL30
+    verify_set "$PKI/gnutls" "$OPENSSL30" server-ecdsa server-rsa server-rsapss server-ed25519 \
+        client-ecdsa client-rsa
+    # The CA carries what QEMU's sanity checks look for: CA:TRUE and keyCertSign.
+    "$OPENSSL30" x509 -in "$PKI/gnutls/ca-cert.pem" -noout -text >ca.txt || fail "bad CA"
+    grep -q 'CA:TRUE' ca.txt || fail "certtool CA lacks CA:TRUE"
+    grep -q 'Certificate Sign' ca.txt || fail "certtool CA lacks keyCertSign"
+    # The RSA-PSS key really is an id-RSASSA-PSS key, not rsaEncryption.
+    "$OPENSSL30" x509 -in "$PKI/gnutls/server-rsapss-cert.pem" -noout -text |
+        grep -q 'Public Key Algorithm: rsassaPss' || fail "server-rsapss is not an RSA-PSS key"
+}
+
+pki_openssl() {
+    need CERTTOOL
+    need OPENSSL30
+    verify_set "$PKI/openssl" "$OPENSSL30" server-ecdsa server-rsa server-rsapss server-ed25519 \
+        client-ecdsa client-rsa
+    "$OPENSSL30" x509 -in "$PKI/openssl/server-rsapss-cert.pem" -noout -text |
+        grep -q 'Public Key Algorithm: rsassaPss' || fail "server-rsapss is not an RSA-PSS key"
+}
+
+pki_mldsa() {
+    need OPENSSL35
+    verify_set "$PKI/mldsa" "$OPENSSL35" server-mldsa65 client-mldsa65
+    "$OPENSSL35" x509 -in "$PKI/mldsa/server-mldsa65-cert.pem" -noout -text >leaf.txt ||
+        fail "bad ML-DSA certificate"
+    grep -q 'Public Key Algorithm: ML-DSA-65' leaf.txt || fail "leaf key is not ML-DSA-65"
+    grep -q 'Signature Algorithm: ML-DSA-65' leaf.txt || fail "leaf is not signed with ML-DSA-65"
+}
+
+pki_psk() {
+    grep -qE '^alice:[0-9a-f]{64}$' "$PKI/psk/keys.psk" || fail "psk/keys.psk lacks alice (32 bytes)"
+    grep -qE '^qemu:[0-9a-f]{64}$' "$PKI/psk/keys.psk" || fail "psk/keys.psk lacks qemu (32 bytes)"
+    grep -qE '^alice:[0-9a-f]{96}$' "$PKI/psk48/keys.psk" || fail "psk48/keys.psk lacks a 48-byte key"
+    [ "$(stat -c %a "$PKI/psk/keys.psk")" = 600 ] || fail "psktool did not write keys.psk 0600"
+}
+
+pki_qemu_dirs() {
+    local f
+    for f in ca-cert.pem server-cert.pem server-key.pem client-cert.pem client-key.pem; do
+        [ -s "$PKI/qemu/$f" ] || fail "qemu/$f missing"
+    done
+    for f in ca-cert.pem server-cert.pem server-key.pem server-cert-0.pem server-key-0.pem \
+        client-cert.pem client-key.pem client-cert-0.pem client-key-0.pem; do
+        [ -s "$PKI/qemu-hybrid/$f" ] || fail "qemu-hybrid/$f missing"
+    done
+    [ -s "$PKI/qemu-psk/keys.psk" ] || fail "qemu-psk/keys.psk missing"
+    # Each identity of the hybrid directory verifies against the two-root ca-cert.pem.
+    "$OPENSSL35" verify -CAfile "$PKI/qemu-hybrid/ca-cert.pem" -purpose sslserver \
+        "$PKI/qemu-hybrid/server-cert.pem" "$PKI/qemu-hybrid/server-cert-0.pem" >verify.log 2>&1 ||
+        fail "qemu-hybrid server certificates do not verify"
+    "$OPENSSL35" verify -CAfile "$PKI/qemu-hybrid/ca-cert.pem" -purpose sslclient \
+        "$PKI/qemu-hybrid/client-cert.pem" "$PKI/qemu-hybrid/client-cert-0.pem" >>verify.log 2>&1 ||
+        fail "qemu-hybrid client certificates do not verify"
+}
+
+check_peers() {
+    local var
+    for var in GNUTLS_CLI GNUTLS_SERV CERTTOOL PSKTOOL OPENSSL30 OPENSSL35; do
+        need "$var"
+    done
+    "$OPENSSL35" version | grep -q '^OpenSSL 3\.5\.' || fail "$OPENSSL35 is not OpenSSL 3.5"
+}
+
+# --- Peer-versus-peer cells ------------------------------------------------------------------
+# These validate the PKI and the harness itself: if one fails, fix the harness or the
+# PKI before blaming qtls.
+
+G="$PKI/gnutls"
+O="$PKI/openssl"
+M="$PKI/mldsa"
+psk_key() { sed -n "s/^$2://p" "$1" 2>/dev/null; }
+TLS13="NORMAL:-VERS-ALL:+VERS-TLS1.3"
+PSK_KE="$TLS13:-KX-ALL:+PSK"
+PSK_DHE_KE="$TLS13:-KX-ALL:+ECDHE-PSK"
+
+peer_cells() {
+    local t sig
+    # gnutls-cli against openssl 3.0 s_server, one cell per key type of the openssl set.
+    for t in ecdsa rsa rsapss ed25519; do
+        case "$t" in
+            ecdsa) sig='ECDSA-SECP256R1-SHA256' ;;
+            rsa) sig='RSA-PSS-RSAE-SHA256' ;;
+            rsapss) sig='RSA-PSS-SHA256' ;;
+            ed25519) sig='EdDSA-Ed25519' ;;
+        esac
+        cell "gnutls-cli/openssl30/x509-$t" pair \
+            --client-log 'Status: The certificate is trusted' \
+            --client-log "Description: \(TLS1\.3-X\.509\)-.*-\($sig\)-" \
+            srv_openssl30 -cert "$O/server-$t-cert.pem" -key "$O/server-$t-key.pem" -- \
+            cli_gnutls --x509cafile "$O/ca-cert.pem"
+    done
+    # openssl 3.0 s_client against gnutls-serv, with the certtool set.
+    for t in ecdsa rsa rsapss ed25519; do
+        cell "openssl30/gnutls-serv/x509-$t" pair \
+            --client-log 'Verify return code: 0 \(ok\)' --client-log 'TLSv1\.3' \
+            srv_gnutls --x509certfile "$G/server-$t-cert.pem" --x509keyfile "$G/server-$t-key.pem" -- \
+            cli_openssl30 -CAfile "$G/ca-cert.pem"
+    done
+    # The client verifies the server's name: a certificate for localhost is not one for
+    # example.com.
+    cell "gnutls-cli/openssl30/x509-wrong-host" pair \
+        --client-fails 'The name in the certificate does not match the expected' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        cli_gnutls --x509cafile "$O/ca-cert.pem" --verify-hostname example.com
+    # Client certificates: required by the server, given by the client.
+    cell "gnutls-cli/openssl30/client-auth" pair \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$G/ca-cert.pem" -- \
+        cli_gnutls --x509cafile "$O/ca-cert.pem" \
+        --x509certfile "$G/client-ecdsa-cert.pem" --x509keyfile "$G/client-ecdsa-key.pem"
+    cell "gnutls-cli/openssl30/client-auth-missing" pair \
+        --client-fails 'Received alert \[116\]' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$G/ca-cert.pem" -- \
+        cli_gnutls --x509cafile "$O/ca-cert.pem"
+    cell "openssl30/gnutls-serv/client-auth" pair \
+        --server-log 'client\.qtls\.test' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$O/ca-cert.pem" --require-client-cert --verify-client-cert -- \
+        cli_openssl30 -CAfile "$G/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+
+    # Post-quantum: ML-DSA-65 certificate and the X25519MLKEM768 hybrid, OpenSSL 3.5 both ends.
+    cell "openssl35/openssl35/mldsa65-x25519mlkem768" pair \
+        --client-log 'Negotiated TLS1\.3 group: X25519MLKEM768' \
+        --client-log 'Peer signature type: mldsa65' \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -groups X25519MLKEM768 -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -groups X25519MLKEM768
+    cell "openssl35/openssl35/mldsa65-client-auth" pair \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$M/ca-cert.pem" -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
+    # QEMU's hybrid mode: one server with the ML-DSA and the ECDSA identity; a PQ client gets
+    # ML-DSA over the hybrid group, GnuTLS 3.7 (no PQ) falls back to ECDSA over ECDHE.
+    local hy="$PKI/qemu-hybrid"
+    cell "openssl35/openssl35/qemu-hybrid-pq" pair \
+        --client-log 'Peer signature type: mldsa65' \
+        --client-log 'Negotiated TLS1\.3 group: X25519MLKEM768' \
+        srv_openssl35 -cert "$hy/server-cert.pem" -key "$hy/server-key.pem" \
+        -dcert "$hy/server-cert-0.pem" -dkey "$hy/server-key-0.pem" \
+        -groups X25519MLKEM768:X25519:P-256 -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem"
+    cell "gnutls-cli/openssl35/qemu-hybrid-classic" pair \
+        --client-log 'EC/ECDSA key 256 bits' \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-' \
+        srv_openssl35 -cert "$hy/server-cert.pem" -key "$hy/server-key.pem" \
+        -dcert "$hy/server-cert-0.pem" -dkey "$hy/server-key-0.pem" \
+        -groups X25519MLKEM768:X25519:P-256 -- \
+        cli_gnutls --x509cafile "$hy/ca-cert.pem"
+
+    # External PSKs from keys.psk, GnuTLS both ends.
+    local alice alice48 qemu
+    alice="$(psk_key "$PKI/psk/keys.psk" alice)"
+    qemu="$(psk_key "$PKI/psk/keys.psk" qemu)"
+    alice48="$(psk_key "$PKI/psk48/keys.psk" alice)"
+    cell "gnutls-cli/gnutls-serv/psk_ke" pair \
+        --client-log "PSK authentication\. Connected as 'alice'" \
+        --server-log '^- Version: TLS1\.3' --no-server-log 'Diffie-Hellman' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_KE" -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" --priority "$PSK_KE"
+    cell "gnutls-cli/gnutls-serv/psk_dhe_ke" pair \
+        --client-log "PSK authentication\. Connected as 'alice'" \
+        --server-log 'Ephemeral EC Diffie-Hellman' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_DHE_KE" -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" --priority "$PSK_DHE_KE"
+    cell "gnutls-cli/gnutls-serv/psk-qemu-priority" pair \
+        --client-log "Connected as 'qemu'" \
+        srv_gnutls --pskpasswd "$PKI/qemu-psk/keys.psk" --priority "NORMAL:+ECDHE-PSK:+DHE-PSK:+PSK" -- \
+        cli_gnutls --pskusername qemu --pskkey "$qemu" --priority "NORMAL:+ECDHE-PSK:+DHE-PSK:+PSK"
+    cell "gnutls-cli/gnutls-serv/psk-48-byte-key" pair \
+        --client-log "Connected as 'alice'" \
+        srv_gnutls --pskpasswd "$PKI/psk48/keys.psk" --priority "$PSK_DHE_KE" -- \
+        cli_gnutls --pskusername alice --pskkey "$alice48" --priority "$PSK_DHE_KE"
+    # A wrong key: the binder does not verify, the server sends illegal_parameter (47).
+    cell "gnutls-cli/gnutls-serv/psk-wrong-key" pair \
+        --client-fails 'Received alert \[47\]' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_DHE_KE" -- \
+        cli_gnutls --pskusername alice --pskkey "$qemu" --priority "$PSK_DHE_KE"
+    # The modes are distinct: a psk_dhe_ke-only client finds nothing in a psk_ke-only server.
+    cell "gnutls-cli/gnutls-serv/psk-mode-mismatch" pair \
+        --client-fails 'Received alert \[40\]' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_KE" -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" --priority "$PSK_DHE_KE"
+    cell "openssl30/gnutls-serv/psk" pair \
+        --client-log 'Reused, TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "NORMAL:+ECDHE-PSK:+DHE-PSK:+PSK" -- \
+        cli_openssl30 -psk "$alice" -psk_identity alice -ciphersuites TLS_AES_128_GCM_SHA256
+}
+
+# === qtls cells =================================================================================
+#
+# Cells that put qtls on one side and a real peer on the other. They use the same server and
+# client functions as the peer cells, so each is one line. The qtls command lines below are
+# the CLI contract these helpers assume:
+#
+#   qtls server --listen 127.0.0.1:PORT [--cert C --key K ...] --echo   (echoes each line)
+#   qtls client 127.0.0.1:PORT [--ca CA] --host localhost [...]          (stdin to the server,
+#                                                                         replies to stdout)
+#
+#   qtls_server_cell NAME [qtls server args...] -- CLIENT_FN [client args...]
+#   qtls_client_cell NAME SERVER_FN [server args...] -- [qtls client args...]
+#
+# For example, once `qtls server` exists:
+#
+#   qtls_server_cell qtls-server/gnutls-cli/x509-ecdsa \
+#       --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+#       cli_gnutls --x509cafile "$G/ca-cert.pem"
+#   qtls_client_cell qtls-client/gnutls-serv/x509-ecdsa \
+#       srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+#       --ca "$G/ca-cert.pem"
+#
+# Checks on the peer's output (pair's --client-log/--server-log/...) go before the NAME's
+# arguments via the QTLS_CHECKS array, e.g. QTLS_CHECKS=(--client-log 'X25519MLKEM768').
+# A missing qtls binary fails these cells (build it with `cargo build`, or set QTLS_BIN).
+
+srv_qtls() {
+    need QTLS_BIN
+    REPLY_MODE="echo"
+    start_server qtls "$QTLS_BIN" server --listen "127.0.0.1:$PORT" --echo "$@"
+}
+
+cli_qtls() {
+    need QTLS_BIN
+    converse "$CELL_DIR/client.log" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost "$@"
+}
+
+QTLS_CHECKS=()
+
+qtls_server_cell() {
+    local name="$1"
+    shift
+    cell "$name" pair "${QTLS_CHECKS[@]}" srv_qtls "$@"
+}
+
+qtls_client_cell() {
+    local name="$1"
+    shift
+    local server=()
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        server+=("$1")
+        shift
+    done
+    [ "$#" -gt 0 ] && shift
+    cell "$name" pair "${QTLS_CHECKS[@]}" "${server[@]}" -- cli_qtls "$@"
+}
+
+qtls_cells() {
+    # No qtls cells yet: `qtls server` and `qtls client` arrive with the handshake.
+    :
+}
+
+# --- Main -----------------------------------------------------------------------------------
+
+printf 'interop: peers: gnutls-cli=%s openssl=%s openssl-3.5=%s qtls=%s\n' \
+    "${GNUTLS_CLI:-MISSING}" "${OPENSSL30:-MISSING}" "${OPENSSL35:-MISSING}" "${QTLS_BIN:-none}"
+
+FILTERS_SAVED=("${FILTERS[@]}")
+FILTERS=()
+cell peers check_peers
+cell pki make_pki
+FILTERS=("${FILTERS_SAVED[@]}")
+cell pki/gnutls-set pki_gnutls
+cell pki/openssl-set pki_openssl
+cell pki/mldsa-set pki_mldsa
+cell pki/psk pki_psk
+cell pki/qemu-dirs pki_qemu_dirs
+peer_cells
+qtls_cells
+
+kill_groups "$WORK/pgids"
+if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then
+    rm -rf "$WORK"
+else
+    printf 'interop: logs and PKI kept in %s\n' "$WORK"
+fi
+if [ "$FAILED" -gt 0 ]; then
+    printf 'interop: failed cells: %s\n' "${FAILED_NAMES[*]}"
+fi
+printf 'interop: %d passed, %d failed\n' "$PASSED" "$FAILED"
+[ "$FAILED" -eq 0 ]
