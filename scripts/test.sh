@@ -8,11 +8,13 @@
 #   5. cargo build --no-default-features --lib   (the no_std + alloc core)
 #   6. cargo nextest run + cargo test --doc        (or plain `cargo test` without nextest)
 #   7. interop/run.sh                              (real peers on 127.0.0.1)
+#   8. scripts/fuzz-ci.sh                          (every fuzz target, FUZZ_SECONDS each; 20 s)
 #
 # A failing step does not stop the others: everything runs, then the script exits non-zero if
 # anything failed. The last line is always `N passed, N failed`: passed = tests passed (unit,
-# integration, doc) + interop cells passed; failed = tests failed + interop cells failed +
-# failed gates (a step that fails without test counts, e.g. clippy, counts as one failure).
+# integration, doc) + interop cells passed + fuzz targets passed; failed = tests failed + interop
+# cells failed + fuzz targets failed + failed gates (a step that fails without test counts, e.g.
+# clippy, counts as one failure).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +29,8 @@ TESTS_PASSED=0
 TESTS_FAILED=0
 INTEROP_PASSED=0
 INTEROP_FAILED=0
+FUZZ_PASSED=0
+FUZZ_FAILED=0
 FAILED_STEPS=()
 
 banner() { printf '\n==> %s\n' "$*"; }
@@ -120,11 +124,25 @@ else
     FAILED_STEPS+=(interop)
 fi
 
-PASSED=$((TESTS_PASSED + INTEROP_PASSED))
-FAILED=$((TESTS_FAILED + INTEROP_FAILED + ${#FAILED_STEPS[@]}))
+# Each fuzz target counts once: built, then run on its corpus without a crash (SECURITY.md).
+step fuzz bash scripts/fuzz-ci.sh
+summary="$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$LOGDIR/fuzz.log" | tail -n 1 || true)"
+if [[ "$summary" =~ ^fuzz:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    FUZZ_PASSED="${BASH_REMATCH[1]}"
+    FUZZ_FAILED="${BASH_REMATCH[2]}"
+    if [ "$STEP_RC" -ne 0 ] && [ "$FUZZ_FAILED" -eq 0 ]; then
+        FAILED_STEPS+=(fuzz)
+    fi
+else
+    FAILED_STEPS+=(fuzz)
+fi
+
+PASSED=$((TESTS_PASSED + INTEROP_PASSED + FUZZ_PASSED))
+FAILED=$((TESTS_FAILED + INTEROP_FAILED + FUZZ_FAILED + ${#FAILED_STEPS[@]}))
 banner "summary"
 printf 'tests:   %d passed, %d failed\n' "$TESTS_PASSED" "$TESTS_FAILED"
 printf 'interop: %d passed, %d failed\n' "$INTEROP_PASSED" "$INTEROP_FAILED"
+printf 'fuzz:    %d passed, %d failed\n' "$FUZZ_PASSED" "$FUZZ_FAILED"
 if [ "${#FAILED_STEPS[@]}" -gt 0 ]; then
     printf 'failed steps: %s\n' "${FAILED_STEPS[*]}"
 else

@@ -415,7 +415,7 @@ pub fn verify_data(
 pub fn check_verify_data(expected: &[u8], received: &[u8]) -> Result<(), Error> {
     // RFC 8446 §4.4.4: recipients MUST verify that the Finished is correct
     // and, if not, MUST terminate the connection with a "decrypt_error" alert.
-    if bool::from(expected.ct_eq(received)) {
+    if macs_match(expected, received) {
         Ok(())
     } else {
         Err(PeerMisbehaved::BadFinished.into())
@@ -426,11 +426,26 @@ pub fn check_verify_data(expected: &[u8], received: &[u8]) -> Result<(), Error> 
 pub fn check_binder(expected: &[u8], received: &[u8]) -> Result<(), Error> {
     // RFC 8446 §4.2.11.2: the server MUST validate the binder and abort the
     // handshake with a "decrypt_error" alert if it does not match.
-    if bool::from(expected.ct_eq(received)) {
+    if macs_match(expected, received) {
         Ok(())
     } else {
         Err(PeerMisbehaved::BadBinder.into())
     }
+}
+
+/// Compares a received MAC (Finished, binder) with the expected one in
+/// constant time.
+#[cfg(not(all(feature = "fuzzing", fuzzing)))]
+fn macs_match(expected: &[u8], received: &[u8]) -> bool {
+    bool::from(expected.ct_eq(received))
+}
+
+/// Fuzzer mode (SECURITY.md): the comparison a fuzzer could never win
+/// always passes. Compiled only in cargo-fuzz builds with the `fuzzing`
+/// feature; normal builds have only the constant-time version above.
+#[cfg(all(feature = "fuzzing", fuzzing))]
+fn macs_match(_expected: &[u8], _received: &[u8]) -> bool {
+    true
 }
 
 const ZEROS: [u8; MAX_HASH_LEN] = [0u8; MAX_HASH_LEN];

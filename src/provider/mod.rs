@@ -16,6 +16,9 @@ use zeroize::Zeroize;
 
 #[cfg(feature = "std")]
 pub mod aws_lc;
+// Deliberately insecure; refuses to build outside cargo-fuzz (see the module).
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 
 /// Hash functions used by TLS 1.3 and certificate signatures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -37,26 +37,35 @@ pub fn run(_args: &[String]) -> i32 {
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        if line.trim().is_empty() {
+        let Some(resp) = respond(p.as_ref(), &line) else {
             continue;
-        }
-        let resp = match serde_json::from_str::<Value>(&line) {
-            Ok(Value::Object(req)) => match handle(p.as_ref(), &req) {
-                Ok(mut m) => {
-                    m.insert("ok".into(), Value::Bool(true));
-                    Value::Object(m)
-                }
-                Err(Fail::Error(e)) => json!({"ok": false, "error": e}),
-                Err(Fail::Unsupported) => json!({"ok": false, "unsupported": true}),
-            },
-            Ok(_) => json!({"ok": false, "error": "request must be a JSON object"}),
-            Err(e) => json!({"ok": false, "error": format!("invalid JSON: {e}")}),
         };
         if writeln!(out, "{resp}").and_then(|_| out.flush()).is_err() {
             return 1;
         }
     }
     0
+}
+
+/// The response to one request line; `None` for a blank line. Never fails:
+/// every problem with the request becomes an `{"ok":false,...}` response.
+/// (Separate from the I/O loop so the `kat_request` fuzz target runs it.)
+pub fn respond(p: &dyn CryptoProvider, line: &str) -> Option<Value> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(req)) => match handle(p, &req) {
+            Ok(mut m) => {
+                m.insert("ok".into(), Value::Bool(true));
+                Value::Object(m)
+            }
+            Err(Fail::Error(e)) => json!({"ok": false, "error": e}),
+            Err(Fail::Unsupported) => json!({"ok": false, "unsupported": true}),
+        },
+        Ok(_) => json!({"ok": false, "error": "request must be a JSON object"}),
+        Err(e) => json!({"ok": false, "error": format!("invalid JSON: {e}")}),
+    })
 }
 
 fn field<'a>(req: &'a Map<String, Value>, name: &str) -> Result<&'a str, Fail> {

@@ -21,6 +21,12 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    // The fuzzer-mode provider authenticates nobody (SECURITY.md): a binary
+    // built with it must never talk to anyone, whatever the command.
+    if cfg!(feature = "fuzzing") {
+        eprintln!("qtls: built with the insecure `fuzzing` feature (fuzzer mode); refusing to run");
+        return ExitCode::from(70);
+    }
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = argv.split_first() else {
         eprint!("{USAGE}");
