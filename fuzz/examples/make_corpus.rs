@@ -19,9 +19,9 @@ use qtls::codec::enums::{ContentType, HandshakeType};
 use qtls::pem;
 use qtls::pki::{CertBuilder, KeyPair, KeyType};
 use qtls_fuzz::{
-    Pair, SHAPE_ALPN, SHAPE_CLIENT_AUTH, SHAPE_COOKIE, SHAPE_HRR, SHAPE_NO_COMPAT, SHAPE_PSK,
-    SHAPE_PSK_KE_OR_REQUIRE, SHAPE_RECORD_LIMIT, Setup, client_chain, null_open, null_seal, record,
-    server_chain, split_records,
+    Outcome, Pair, SHAPE_ALPN, SHAPE_CLIENT_AUTH, SHAPE_COOKIE, SHAPE_HRR, SHAPE_NO_COMPAT,
+    SHAPE_PSK, SHAPE_PSK_KE_OR_REQUIRE, SHAPE_RECORD_LIMIT, Setup, client, client_chain, drive,
+    null_open, null_seal, record, server, server_chain, split_records,
 };
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,10 +30,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
+/// Writes one corpus entry, unless the target already has these bytes.
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = root().join("corpus").join(target);
     fs::create_dir_all(&dir).expect("corpus directory");
-    fs::write(dir.join(name), bytes).expect("corpus file");
+    let duplicate = fs::read_dir(&dir)
+        .expect("corpus directory")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name() != name && fs::read(e.path()).is_ok_and(|b| b == bytes));
+    if !duplicate {
+        fs::write(dir.join(name), bytes).expect("corpus file");
+    }
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -96,7 +103,7 @@ fn record_pair(setup: &Setup) -> Pair {
     );
     p.transfer(Side::Server).expect("transfer");
     assert_eq!(p.read(Side::Client).expect("read"), b"");
-    p.server.bye().expect("bye");
+    let _ = p.server.bye().expect("bye");
     p.transfer(Side::Server).expect("transfer");
     p.read(Side::Client).expect("read");
     assert!(p.client.peer_closed());
@@ -137,6 +144,14 @@ fn handshakes() {
         let mut server_input = setup.header().to_vec();
         server_input.extend_from_slice(&p.c2s);
         write("server", name, &server_input);
+        // The recordings must replay to a completed handshake in the targets.
+        let chunk = usize::from(setup.chunk);
+        let (mut c, _) = client(&setup).expect("client");
+        let replay = drive(&mut c, &p.s2c, chunk, &mut Vec::new());
+        assert_eq!(replay, Outcome::Complete, "{name}: the client replays");
+        let (mut s, _) = server(&setup).expect("server");
+        let replay = drive(&mut s, &p.c2s, chunk, &mut Vec::new());
+        assert_eq!(replay, Outcome::Complete, "{name}: the server replays");
         if matches!(name, "default" | "psk-hrr" | "client-auth" | "ccm8-chunked") {
             write(
                 "deframer",
@@ -401,7 +416,7 @@ fn post_handshake() {
     nst_record.extend_from_slice(&nst);
     let garbage_into_server = {
         let mut s = vec![0x80u8, 8];
-        s.extend_from_slice(&null_seal(ContentType::APPLICATION_DATA, b"x", 0)[..8]);
+        s.extend_from_slice(&null_seal(ContentType::APPLICATION_DATA, b"xyzw", 0)[..8]);
         s
     };
     let scripts: Vec<(&str, Setup, Vec<u8>)> = vec![

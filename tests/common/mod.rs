@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
 
+pub(crate) mod keylog;
 pub(crate) mod pair;
 pub(crate) mod provider;

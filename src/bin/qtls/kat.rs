@@ -180,7 +180,13 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
         }
         "hkdf_expand_label" => {
             let alg = hash_alg(field(req, "hash")?)?;
-            let mut o = vec![0u8; num(req, "len")?];
+            let len = num(req, "len")?;
+            // Checked before allocating: a request must not make us allocate
+            // whatever it asks for (found by the kat_request fuzz target).
+            if len > 255 * alg.output_len() {
+                return Err(Fail::Error("len exceeds 255 * hash length".into()));
+            }
+            let mut o = vec![0u8; len];
             qtls::key_schedule::hkdf_expand_label(
                 p,
                 alg,
