@@ -43,11 +43,11 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(again, m, "decode(encode(m)) == m");
                 assert_eq!(again.get_encoding(), enc, "encoding is stable");
                 assert_eq!(m.payload.handshake_type().unwrap_or(m.typ), m.typ);
-                if let HandshakePayload::ClientHello(ch) = &m.payload {
-                    if ch.psk().is_some() {
-                        let split = client_hello_binder_split(&enc).expect("binders present");
-                        assert!(split < enc.len());
-                    }
+                let offers_psk =
+                    matches!(&m.payload, HandshakePayload::ClientHello(ch) if ch.psk().is_some());
+                if offers_psk {
+                    let split = client_hello_binder_split(&enc).expect("binders present");
+                    assert!(split < enc.len());
                 }
             }
             Err(e) => {

@@ -25,10 +25,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(part.first(), Some(&0x30), "a SEQUENCE");
     }
     let schemes = cert_signature_schemes(s.signature_algorithm);
-    assert_eq!(
-        schemes,
-        cert_signature_schemes(&s.signature_algorithm.to_vec())
-    );
+    let elsewhere = s.signature_algorithm.to_vec();
+    assert_eq!(schemes, cert_signature_schemes(&elsewhere));
     let mut trailing = data.to_vec();
     trailing.push(0);
     assert!(summarize(&trailing).is_err(), "trailing data rejected");
