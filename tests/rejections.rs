@@ -497,7 +497,7 @@ fn duplicate_extension_in_client_hello_is_decode_error() {
 fn oversized_handshake_message_is_refused() {
     let (c, mut s) = configs(KeyType::EcdsaP256);
     s.policy.max_handshake_message = 256;
-    let mut p = Pair::new(c, s);
+    let p = Pair::new(c, s);
     expect_failure(
         p,
         Who::Server,
