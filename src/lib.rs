@@ -33,5 +33,8 @@ pub mod codec;
 pub mod error;
 pub mod provider;
 pub mod suites;
+pub mod time;
+pub mod verify;
+pub mod x509;
 
 pub use error::Error;

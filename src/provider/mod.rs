@@ -65,6 +65,8 @@ impl HashOutput {
     }
 
     /// The value's bytes.
+    // Callable without importing AsRef (also implemented below).
+    #[allow(clippy::should_implement_trait)]
     pub fn as_ref(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
     }
