@@ -25,6 +25,9 @@ mod path;
 mod sigalg;
 mod verifier;
 
+#[cfg(all(test, feature = "std"))]
+mod tests;
+
 pub use cert::Certificate;
 pub use crl::Crl;
 pub use error::{Reason, VerifyError};

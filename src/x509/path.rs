@@ -53,14 +53,13 @@ impl Purpose {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Profile {
     /// What GnuTLS-era private PKIs (QEMU, libvirt, `certtool`) produce:
-    /// v1 trust anchors, CA certificates used as leaves and RSA keys from
-    /// 1024 bits are accepted.
+    /// v1 trust anchors and CA certificates used as leaves are accepted.
     #[default]
     Compat,
     /// The CA/Browser Forum web PKI profile: v3 only, basicConstraints
     /// critical and keyUsage present on CAs, SAN and AKI on leaves, leaves
-    /// not CAs, RFC 5280 time encodings and serial numbers, RSA keys from
-    /// 2048 bits, anyExtendedKeyUsage not enough on a leaf.
+    /// not CAs, RFC 5280 time encodings and serial numbers,
+    /// anyExtendedKeyUsage not enough on a leaf.
     WebPki,
 }
 
@@ -123,10 +122,9 @@ impl Options {
     fn algorithm_policy(&self) -> AlgorithmPolicy {
         AlgorithmPolicy {
             allow_sha1: self.allow_sha1,
-            min_rsa_bits: match self.profile {
-                Profile::Compat => 1024,
-                Profile::WebPki => 2048,
-            },
+            // Both profiles: smaller RSA keys are factorable in practice
+            // (and the aws-lc-rs provider refuses them anyway).
+            min_rsa_bits: 2048,
         }
     }
 }
@@ -249,6 +247,9 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
     check_common(cert, opts)?;
     check_time(cert, now)?;
     let webpki = opts.profile == Profile::WebPki;
+    if webpki && cert.is_ca() {
+        return Err(Reason::EndEntityIsCa);
+    }
     // The leaf must allow the purpose; CA/B BR §7.1.2.7.10 does not let
     // anyExtendedKeyUsage stand in for serverAuth.
     if !eku_allows(cert, opts.purpose, !webpki) {
@@ -263,9 +264,6 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
         }
     }
     if webpki {
-        if cert.is_ca() {
-            return Err(Reason::EndEntityIsCa);
-        }
         // RFC 5280 §4.2.1.10: name constraints only in CA certificates.
         if cert.ext.name_constraints.is_some() {
             return Err(Reason::ProfileViolation);

@@ -240,7 +240,10 @@ pub(crate) fn verify(
     provider
         .verify_signature(alg, issuer_key.raw, message, signature)
         .map_err(|e| match e {
-            crate::error::CryptoError::Unsupported => Reason::UnsupportedAlgorithm,
+            // The key does not fit the algorithm or is malformed.
+            crate::error::CryptoError::Unsupported | crate::error::CryptoError::InvalidKey => {
+                Reason::UnsupportedAlgorithm
+            }
             _ => Reason::BadSignature,
         })
 }

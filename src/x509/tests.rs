@@ -1,0 +1,570 @@
+//! Path-validation tests over certificates made by OpenSSL
+//! (tests/data/x509/gen.sh), validated at 2024-01-01T00:00:00Z.
+
+use super::*;
+use crate::error::{CryptoError, Error};
+use crate::provider::{
+    AeadAlgorithm, AeadKey, CryptoProvider, HashAlgorithm, HashContext, KeyExchangeGroup,
+    SignatureAlgorithm, SigningKey,
+};
+use crate::time::UnixTime;
+use crate::verify::{ClientCertVerifier, ServerCertVerifier};
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec;
+
+/// Verification through aws-lc-rs; everything else is refused.
+#[derive(Debug)]
+struct VerifyOnly;
+
+impl CryptoProvider for VerifyOnly {
+    fn fill_random(&self, _: &mut [u8]) -> Result<(), CryptoError> {
+        Err(CryptoError::Unsupported)
+    }
+    fn hash_start(&self, _: HashAlgorithm) -> Result<Box<dyn HashContext>, CryptoError> {
+        Err(CryptoError::Unsupported)
+    }
+    fn hmac(
+        &self,
+        _: HashAlgorithm,
+        _: &[u8],
+        _: &[&[u8]],
+    ) -> Result<crate::provider::HashOutput, CryptoError> {
+        Err(CryptoError::Unsupported)
+    }
+    fn aead_key(&self, _: AeadAlgorithm, _: &[u8]) -> Result<Box<dyn AeadKey>, CryptoError> {
+        Err(CryptoError::Unsupported)
+    }
+    fn kx_group(&self, _: crate::codec::enums::NamedGroup) -> Option<&dyn KeyExchangeGroup> {
+        None
+    }
+    fn supported_groups(&self) -> &[crate::codec::enums::NamedGroup] {
+        &[]
+    }
+    fn verify_signature(
+        &self,
+        alg: SignatureAlgorithm,
+        spki: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
+        crate::provider::aws_lc::verify::verify_signature(alg, spki, message, signature)
+    }
+    fn load_signing_key(&self, _: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
+        Err(CryptoError::Unsupported)
+    }
+}
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!("../../tests/data/x509/", $name, ".der")).as_slice()
+    };
+}
+
+const ROOT: &[u8] = fixture!("root");
+const INTER: &[u8] = fixture!("inter");
+const LEAF: &[u8] = fixture!("leaf");
+
+/// 2024-01-01T00:00:00Z
+const NOW: u64 = 1_704_067_200;
+
+fn provider() -> Arc<dyn CryptoProvider> {
+    Arc::new(VerifyOnly)
+}
+
+fn verifier(anchors: &[&[u8]], options: Options) -> Verifier {
+    Verifier::new(
+        anchors.iter().map(|a| a.to_vec()).collect(),
+        provider(),
+        options,
+    )
+    .unwrap()
+}
+
+fn check(
+    anchors: &[&[u8]],
+    chain: &[&[u8]],
+    name: Option<&str>,
+    options: Options,
+) -> Result<VerifiedPath, VerifyError> {
+    verifier(anchors, options).verify(chain, name, UnixTime(NOW))
+}
+
+fn reason(anchors: &[&[u8]], chain: &[&[u8]], name: Option<&str>, options: Options) -> Reason {
+    check(anchors, chain, name, options).unwrap_err().reason
+}
+
+fn server() -> Options {
+    Options::server()
+}
+
+#[test]
+fn valid_chain_and_path() {
+    let path = check(&[ROOT], &[LEAF, INTER], Some("www.example.com"), server()).unwrap();
+    assert_eq!(
+        path.certificates,
+        vec![LEAF.to_vec(), INTER.to_vec(), ROOT.to_vec()]
+    );
+    // The intermediate may also come from configuration.
+    let v = verifier(&[ROOT], server()).with_intermediates(vec![INTER.to_vec()]);
+    assert!(
+        v.verify(&[LEAF], Some("www.example.com"), UnixTime(NOW))
+            .is_ok()
+    );
+    // The trait entry points.
+    let v = verifier(&[ROOT], server());
+    assert_eq!(
+        v.verify_server_cert(
+            &[LEAF.to_vec(), INTER.to_vec()],
+            Some("www.example.com"),
+            UnixTime(NOW)
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        v.verify_server_cert(&[LEAF.to_vec()], None, UnixTime(NOW)),
+        Err(Error::Certificate(
+            crate::error::CertificateError::UnknownIssuer
+        ))
+    );
+    let root = Certificate::parse(ROOT).unwrap();
+    assert_eq!(
+        ClientCertVerifier::root_subjects(&v),
+        vec![root.subject_der().to_vec()]
+    );
+}
+
+#[test]
+fn host_names_and_addresses() {
+    for ok in [
+        "www.example.com",
+        "WWW.Example.Com.",
+        "a.wild.example.com",
+        "192.168.1.10",
+        "2001:db8::1",
+        "[2001:db8::1]",
+    ] {
+        assert!(
+            check(&[ROOT], &[LEAF, INTER], Some(ok), server()).is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "example.com",
+        "wild.example.com",
+        "a.b.wild.example.com",
+        "www.example.org",
+        "10.0.0.1",
+        "2001:db8::2",
+    ] {
+        assert_eq!(
+            reason(&[ROOT], &[LEAF, INTER], Some(bad), server()),
+            Reason::NameMismatch,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], Some("bad name"), server()),
+        Reason::InvalidReferenceName
+    );
+}
+
+#[test]
+fn common_name_fallback() {
+    let cn_only = fixture!("leaf_cn_only");
+    assert!(
+        check(
+            &[ROOT],
+            &[cn_only, INTER],
+            Some("legacy.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    let strict = Options {
+        name_mode: NameMode::Strict,
+        ..server()
+    };
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[cn_only, INTER],
+            Some("legacy.example.com"),
+            strict.clone()
+        ),
+        Reason::NameMismatch
+    );
+    // An iPAddress SAN alone does not stop the CN fallback (GnuTLS counts
+    // dNSName SANs only), but an IP reference never matches the CN.
+    let cn_ip = fixture!("leaf_cn_and_ip");
+    assert!(
+        check(
+            &[ROOT],
+            &[cn_ip, INTER],
+            Some("legacy.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    assert!(check(&[ROOT], &[cn_ip, INTER], Some("10.0.0.1"), server()).is_ok());
+    assert!(check(&[ROOT], &[cn_ip, INTER], Some("10.0.0.1"), strict).is_ok());
+    // A leaf with a dNSName SAN never falls back to its CN.
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[LEAF, INTER],
+            Some("legacy.example.com"),
+            server()
+        ),
+        Reason::NameMismatch
+    );
+}
+
+#[test]
+fn validity_period() {
+    let e = check(&[ROOT], &[fixture!("leaf_expired"), INTER], None, server()).unwrap_err();
+    assert_eq!(e.reason, Reason::Expired);
+    assert_eq!(e.depth, Some(0));
+    assert_eq!(e.subject.as_deref(), Some("CN=expired.example.com"));
+    assert_eq!(
+        reason(&[ROOT], &[fixture!("leaf_future"), INTER], None, server()),
+        Reason::NotYetValid
+    );
+    // An expired intermediate is reported as such, not as an unknown issuer.
+    let e = check(
+        &[ROOT],
+        &[fixture!("leaf_under_expired"), fixture!("inter_expired")],
+        None,
+        server(),
+    )
+    .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::Expired, Some(1)));
+    assert_eq!(e.subject.as_deref(), Some("CN=Inter expired"));
+    // Validity bounds are inclusive: the leaf is valid from 2020-01-01T00:00:00Z.
+    let v = verifier(&[ROOT], server());
+    assert!(
+        v.verify(&[LEAF, INTER], None, UnixTime(1_577_836_800))
+            .is_ok()
+    );
+    assert_eq!(
+        v.verify(&[LEAF, INTER], None, UnixTime(1_577_836_799))
+            .unwrap_err()
+            .reason,
+        Reason::NotYetValid
+    );
+}
+
+#[test]
+fn issuer_must_be_a_ca() {
+    let cases: &[(&[u8], &[u8], Reason)] = &[
+        (
+            fixture!("leaf_under_not_ca"),
+            fixture!("inter_not_ca"),
+            Reason::NotCa,
+        ),
+        (
+            fixture!("leaf_under_no_bc"),
+            fixture!("inter_no_bc"),
+            Reason::NotCa,
+        ),
+        (
+            fixture!("leaf_under_no_certsign"),
+            fixture!("inter_no_certsign"),
+            Reason::KeyUsageViolation,
+        ),
+        (
+            fixture!("leaf_under_eku_client"),
+            fixture!("inter_eku_client"),
+            Reason::ExtendedKeyUsageViolation,
+        ),
+    ];
+    for (leaf, inter, expected) in cases {
+        let e = check(&[ROOT], &[leaf, inter], None, server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (*expected, Some(1)));
+    }
+    // A clientAuth-only intermediate is fine for client certificates.
+    assert!(
+        check(
+            &[ROOT],
+            &[
+                fixture!("leaf_under_eku_client"),
+                fixture!("inter_eku_client")
+            ],
+            None,
+            Options::client()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn path_length_constraint() {
+    let e = check(
+        &[ROOT],
+        &[
+            fixture!("leaf_under_pathlen"),
+            fixture!("inter_below_pathlen0"),
+            fixture!("inter_pathlen0"),
+        ],
+        None,
+        server(),
+    )
+    .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::PathLenExceeded, Some(2)));
+}
+
+#[test]
+fn maximum_depth() {
+    let opts = Options {
+        max_intermediates: 0,
+        ..server()
+    };
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], None, opts),
+        Reason::MaxDepthExceeded
+    );
+    let opts = Options {
+        max_intermediates: 1,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[LEAF, INTER], None, opts).is_ok());
+}
+
+#[test]
+fn leaf_purpose_and_key_usage() {
+    let client_only = fixture!("leaf_client_only");
+    assert_eq!(
+        reason(&[ROOT], &[client_only, INTER], None, server()),
+        Reason::ExtendedKeyUsageViolation
+    );
+    assert!(check(&[ROOT], &[client_only, INTER], None, Options::client()).is_ok());
+    let any = Options {
+        purpose: Purpose::Any,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[client_only, INTER], None, any).is_ok());
+
+    let encipher = fixture!("leaf_ku_encipher");
+    assert_eq!(
+        reason(&[ROOT], &[encipher, INTER], None, server()),
+        Reason::KeyUsageViolation
+    );
+    let lax = Options {
+        leaf_key_usage: 0,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[encipher, INTER], None, lax).is_ok());
+}
+
+#[test]
+fn unknown_critical_extension() {
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[fixture!("leaf_unknown_critical"), INTER],
+            None,
+            server()
+        ),
+        Reason::UnknownCriticalExtension
+    );
+}
+
+#[test]
+fn signatures() {
+    // A corrupted signature.
+    let mut bad = LEAF.to_vec();
+    if let Some(last) = bad.last_mut() {
+        *last ^= 0x01;
+    }
+    let e = check(&[ROOT], &[&bad, INTER], None, server()).unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::BadSignature, Some(0)));
+    // SHA-1 only when allowed.
+    let sha1 = fixture!("leaf_sha1");
+    assert_eq!(
+        reason(&[ROOT], &[sha1, INTER], None, server()),
+        Reason::InsecureAlgorithm
+    );
+    let lax = Options {
+        allow_sha1: true,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[sha1, INTER], None, lax).is_ok());
+}
+
+#[test]
+fn key_types() {
+    let cases: &[(&[u8], &[u8], &str)] = &[
+        (
+            fixture!("rsa_root"),
+            fixture!("rsa_leaf"),
+            "www.example.com",
+        ),
+        (
+            fixture!("rsa_root"),
+            fixture!("rsa_pss_leaf"),
+            "www.example.com",
+        ),
+        (
+            fixture!("p384_root"),
+            fixture!("p521_leaf"),
+            "www.example.com",
+        ),
+        (fixture!("ed_root"), fixture!("ed_leaf"), "www.example.com"),
+    ];
+    for (root, leaf, name) in cases {
+        let r = check(&[root], &[leaf], Some(name), server());
+        assert!(r.is_ok(), "{:?}", r);
+    }
+    // A leaf under the wrong root.
+    assert_eq!(
+        reason(&[ROOT], &[fixture!("rsa_leaf")], None, server()),
+        Reason::UnknownIssuer
+    );
+}
+
+#[test]
+fn name_constraints() {
+    let nc = fixture!("inter_nc");
+    assert!(
+        check(
+            &[ROOT],
+            &[fixture!("leaf_nc_ok"), nc],
+            Some("www.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    for leaf in [
+        fixture!("leaf_nc_outside"),
+        fixture!("leaf_nc_excluded"),
+        fixture!("leaf_nc_ipv6"),
+    ] {
+        let e = check(&[ROOT], &[leaf, nc], None, server()).unwrap_err();
+        assert_eq!(
+            (e.reason, e.depth),
+            (Reason::NameConstraintViolation, Some(0))
+        );
+    }
+    // The CN is constrained when the name check may use it (GnuTLS mode and
+    // no dNSName SAN), and not in strict mode.
+    let cn_only = fixture!("leaf_nc_cn_only");
+    assert_eq!(
+        reason(&[ROOT], &[cn_only, nc], None, server()),
+        Reason::NameConstraintViolation
+    );
+    let strict = Options {
+        name_mode: NameMode::Strict,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[cn_only, nc], None, strict).is_ok());
+}
+
+#[test]
+fn revocation() {
+    let crl = fixture!("inter.crl").to_vec();
+    let v = verifier(&[ROOT], server())
+        .with_crls(vec![crl.clone()])
+        .unwrap();
+    let e = v
+        .verify(&[fixture!("leaf_revoked"), INTER], None, UnixTime(NOW))
+        .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::Revoked, Some(0)));
+    assert_eq!(e.reason.gnutls_text(), "The certificate has been revoked");
+    assert!(v.verify(&[LEAF, INTER], None, UnixTime(NOW)).is_ok());
+
+    let stale = verifier(&[ROOT], server())
+        .with_crls(vec![fixture!("stale.crl").to_vec()])
+        .unwrap();
+    assert_eq!(
+        stale
+            .verify(&[LEAF, INTER], None, UnixTime(NOW))
+            .unwrap_err()
+            .reason,
+        Reason::BadCrl
+    );
+
+    // Required revocation: the intermediate has no CRL from the root.
+    let required = Options {
+        revocation: Revocation::Required,
+        ..server()
+    };
+    let v = verifier(&[ROOT], required).with_crls(vec![crl]).unwrap();
+    let e = v.verify(&[LEAF, INTER], None, UnixTime(NOW)).unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::BadCrl, Some(1)));
+
+    assert_eq!(
+        verifier(&[ROOT], server())
+            .with_crls(vec![vec![0x30, 0x00]])
+            .unwrap_err()
+            .reason,
+        Reason::BadCrl
+    );
+}
+
+#[test]
+fn trust_anchor_as_leaf() {
+    // A self-signed certificate trusted directly (GnuTLS accepts a leaf
+    // that is in the trusted list).
+    let opts = Options {
+        leaf_key_usage: 0,
+        purpose: Purpose::Any,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[ROOT], None, opts.clone()).is_ok());
+    let web = Options {
+        profile: Profile::WebPki,
+        ..opts
+    };
+    assert_eq!(reason(&[ROOT], &[ROOT], None, web), Reason::EndEntityIsCa);
+}
+
+#[test]
+fn budget_exhaustion() {
+    let opts = Options {
+        budget: Budget {
+            signatures: 1,
+            ..Budget::default()
+        },
+        ..server()
+    };
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], None, opts),
+        Reason::BudgetExhausted
+    );
+}
+
+#[test]
+fn empty_and_garbage() {
+    assert_eq!(reason(&[ROOT], &[], None, server()), Reason::EmptyChain);
+    assert_eq!(
+        reason(&[ROOT], &[&[0x30, 0x00]], None, server()),
+        Reason::BadEncoding
+    );
+    assert_eq!(
+        Verifier::server(vec![vec![1, 2, 3]], provider())
+            .unwrap_err()
+            .reason,
+        Reason::BadEncoding
+    );
+}
+
+#[test]
+fn summaries_and_dn_strings() {
+    let s = summarize(LEAF).unwrap();
+    assert_eq!(
+        dn_string(s.subject).as_deref(),
+        Some("CN=www.example.com,O=Test PKI")
+    );
+    assert_eq!(
+        dn_string(s.issuer).as_deref(),
+        Some("CN=Test Intermediate,O=Test PKI")
+    );
+    assert_eq!(
+        cert_signature_schemes(s.signature_algorithm),
+        &[crate::codec::enums::SignatureScheme::ECDSA_SECP256R1_SHA256]
+    );
+    assert_eq!(
+        summarize(&[0x30, 0x00]).unwrap_err(),
+        crate::error::CertificateError::BadEncoding
+    );
+}
