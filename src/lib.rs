@@ -31,6 +31,9 @@ extern crate std;
 
 pub mod codec;
 pub mod error;
+pub mod pem;
+#[cfg(feature = "std")]
+pub mod pki;
 pub mod provider;
 pub mod suites;
 pub mod time;
