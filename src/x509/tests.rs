@@ -568,3 +568,399 @@ fn summaries_and_dn_strings() {
         crate::error::CertificateError::BadEncoding
     );
 }
+
+/// Tests over certificates made by [`crate::pki`] in the test itself.
+mod built {
+    use super::*;
+    use crate::pki::{
+        self, BasicConstraints, CertBuilder, DistinguishedName, ExtendedKeyUsage, KeyPair,
+        KeyPurpose, KeyType, KeyUsage, SubjectAltName, Subtree,
+    };
+    use alloc::vec::Vec;
+
+    /// 2020-01-01T00:00:00Z and 2040-01-01T00:00:00Z.
+    const FROM: i64 = 1_577_836_800;
+    const UNTIL: i64 = 2_208_988_800;
+
+    fn key(t: KeyType) -> KeyPair {
+        KeyPair::generate(t).unwrap()
+    }
+
+    fn ca(cn: &str) -> CertBuilder {
+        CertBuilder::ca(cn).validity(FROM, UNTIL)
+    }
+
+    fn server(names: &[&str]) -> CertBuilder {
+        CertBuilder::server("server", names).validity(FROM, UNTIL)
+    }
+
+    /// A root (anchor) and its key.
+    fn root(t: KeyType, cn: &str) -> (pki::Certificate, KeyPair) {
+        let k = key(t);
+        (ca(cn).self_signed(&k).unwrap(), k)
+    }
+
+    fn run(
+        anchors: &[&pki::Certificate],
+        chain: &[&pki::Certificate],
+        name: Option<&str>,
+        opts: Options,
+    ) -> Result<VerifiedPath, VerifyError> {
+        let anchors: Vec<&[u8]> = anchors.iter().map(|c| c.der()).collect();
+        let chain: Vec<&[u8]> = chain.iter().map(|c| c.der()).collect();
+        check(&anchors, &chain, name, opts)
+    }
+
+    #[test]
+    fn every_key_type() {
+        for t in [
+            KeyType::EcdsaP256,
+            KeyType::EcdsaP384,
+            KeyType::EcdsaP521,
+            KeyType::Ed25519,
+            KeyType::Rsa2048,
+            KeyType::RsaPss2048,
+            KeyType::MlDsa44,
+            KeyType::MlDsa65,
+            KeyType::MlDsa87,
+        ] {
+            let (r, rk) = root(t, "Root");
+            let ik = key(t);
+            let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+            let leaf = server(&["host.example"])
+                .signed_by(&key(t), &inter, &ik)
+                .unwrap();
+            let res = run(
+                &[&r],
+                &[&leaf, &inter],
+                Some("host.example"),
+                Options::server(),
+            );
+            assert!(res.is_ok(), "{}: {:?}", t.name(), res);
+        }
+    }
+
+    #[test]
+    fn backtracks_past_a_bad_cross_certificate() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        // An old, expired root that also certified the intermediate's key.
+        let ok = key(KeyType::EcdsaP256);
+        let old = CertBuilder::ca("Old Root")
+            .validity(FROM, FROM + 86_400)
+            .self_signed(&ok)
+            .unwrap();
+        let ik = key(KeyType::EcdsaP256);
+        let via_old = ca("Inter").signed_by(&ik, &old, &ok).unwrap();
+        let via_root = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+        let leaf = server(&["host.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &via_old, &ik)
+            .unwrap();
+        // The bad path comes first in the chain; the good one is found.
+        let path = run(
+            &[&r],
+            &[&leaf, &via_old, &old, &via_root],
+            Some("host.example"),
+            Options::server(),
+        )
+        .unwrap();
+        assert_eq!(path.certificates.len(), 3);
+        assert_eq!(
+            path.certificates.get(1).map(Vec::as_slice),
+            Some(via_root.der())
+        );
+        // Without the good path, the most specific failure is reported.
+        let e = run(&[&r], &[&leaf, &via_old, &old], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::Expired, Some(2)));
+        assert_eq!(e.subject.as_deref(), Some("CN=Old Root"));
+    }
+
+    #[test]
+    fn self_issued_intermediates_do_not_count_for_path_length() {
+        let rk = key(KeyType::EcdsaP256);
+        let r = CertBuilder::ca("Root")
+            .validity(FROM, UNTIL)
+            .basic_constraints(Some(BasicConstraints::ca(Some(0))))
+            .self_signed(&rk)
+            .unwrap();
+        // A key roll-over certificate: subject = issuer = "Root", new key.
+        let nk = key(KeyType::EcdsaP256);
+        let rollover = ca("Root").signed_by(&nk, &r, &rk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &rollover, &nk)
+            .unwrap();
+        assert!(run(&[&r], &[&leaf, &rollover], None, Options::server()).is_ok());
+        // A non-self-issued intermediate under pathLen 0 is one too many.
+        let other = ca("Other").signed_by(&nk, &r, &rk).unwrap();
+        let ik = key(KeyType::EcdsaP256);
+        let below = ca("Below").signed_by(&ik, &other, &nk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &below, &ik)
+            .unwrap();
+        let e = run(&[&r], &[&leaf, &below, &other], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::PathLenExceeded, Some(3)));
+    }
+
+    #[test]
+    fn version_1_certificates() {
+        let rk = key(KeyType::EcdsaP256);
+        let v1 = CertBuilder::new()
+            .version(pki::Version::V1)
+            .subject(DistinguishedName::new().common_name("V1 Root"))
+            .validity(FROM, UNTIL)
+            .subject_key_identifier(false)
+            .authority_key_identifier(false)
+            .self_signed(&rk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &v1, &rk)
+            .unwrap();
+        // A v1 trust anchor is accepted in the compat profile only.
+        assert!(run(&[&v1], &[&leaf], None, Options::server()).is_ok());
+        let web = Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        assert_eq!(
+            run(&[&v1], &[&leaf], None, web).unwrap_err().reason,
+            Reason::BadVersion
+        );
+        // A v1 intermediate is never a CA.
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let v1_inter = CertBuilder::new()
+            .version(pki::Version::V1)
+            .subject(DistinguishedName::new().common_name("V1 Inter"))
+            .validity(FROM, UNTIL)
+            .subject_key_identifier(false)
+            .authority_key_identifier(false)
+            .signed_by(&ik, &r, &rk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &v1_inter, &ik)
+            .unwrap();
+        let e = run(&[&r], &[&leaf, &v1_inter], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::NotCa, Some(1)));
+    }
+
+    #[test]
+    fn duplicate_extension() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        // basicConstraints twice (the second as a raw extension: cA FALSE).
+        let leaf = server(&["a.example"])
+            .raw_extension(&[2, 5, 29, 19], false, alloc::vec![0x30, 0x00])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::DuplicateExtension, Some(0)));
+    }
+
+    #[test]
+    fn name_constraint_forms() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let inter = ca("Inter")
+            .name_constraints(Some(pki::NameConstraints::new(
+                alloc::vec![
+                    Subtree::DirectoryName(DistinguishedName::new().organization("Acme")),
+                    Subtree::Email(".example.com".into()),
+                    Subtree::Uri(".example.com".into()),
+                    Subtree::Ip {
+                        addr: "2001:db8::".parse().unwrap(),
+                        prefix_len: 32,
+                    },
+                    Subtree::Dns("example.com".into()),
+                ],
+                alloc::vec![Subtree::Dns("secret.example.com".into())],
+            )))
+            .signed_by(&ik, &r, &rk)
+            .unwrap();
+        let leaf_with = |subject: DistinguishedName, sans: Vec<pki::GeneralName>| {
+            server(&[])
+                .subject(subject)
+                .subject_alt_name(Some(SubjectAltName {
+                    names: sans,
+                    critical: false,
+                }))
+                .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
+                .unwrap()
+        };
+        let acme = || {
+            DistinguishedName::new()
+                .organization("Acme")
+                .common_name("x")
+        };
+        use pki::GeneralName as G;
+        let good = leaf_with(
+            acme(),
+            alloc::vec![
+                G::Dns("www.example.com".into()),
+                G::Email("me@mail.example.com".into()),
+                G::Uri("https://app.example.com/x".into()),
+                G::Ip("2001:db8::5".parse().unwrap()),
+            ],
+        );
+        assert!(run(&[&r], &[&good, &inter], None, Options::server()).is_ok());
+        let bad: &[(DistinguishedName, Vec<pki::GeneralName>)] = &[
+            (
+                DistinguishedName::new()
+                    .organization("Other")
+                    .common_name("x"),
+                alloc::vec![G::Dns("www.example.com".into())],
+            ),
+            (acme(), alloc::vec![G::Email("me@example.org".into())]),
+            (acme(), alloc::vec![G::Uri("https://example.org/".into())]),
+            (acme(), alloc::vec![G::Ip("2001:db9::1".parse().unwrap())]),
+            (acme(), alloc::vec![G::Dns("x.secret.example.com".into())]),
+            (
+                acme(),
+                alloc::vec![G::DirectoryName(
+                    DistinguishedName::new().organization("Evil")
+                )],
+            ),
+        ];
+        for (subject, sans) in bad {
+            let leaf = leaf_with(subject.clone(), sans.clone());
+            let e = run(&[&r], &[&leaf, &inter], None, Options::server()).unwrap_err();
+            assert_eq!(
+                (e.reason, e.depth),
+                (Reason::NameConstraintViolation, Some(0)),
+                "{sans:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn web_pki_profile() {
+        let web = || Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let good = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&good], Some("a.example"), web()).is_ok());
+        // No SAN.
+        let no_san = server(&[])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_san], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&r], &[&no_san], None, Options::server()).is_ok());
+        // No AKI.
+        let no_aki = server(&["a.example"])
+            .authority_key_identifier(false)
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_aki], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        // anyExtendedKeyUsage alone on a leaf.
+        let any = server(&["a.example"])
+            .extended_key_usage(Some(ExtendedKeyUsage::new(alloc::vec![KeyPurpose::Any])))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&any], None, web()).unwrap_err().reason,
+            Reason::ExtendedKeyUsageViolation
+        );
+        assert!(run(&[&r], &[&any], None, Options::server()).is_ok());
+        // A CA whose basicConstraints is not critical, or without keyUsage.
+        let rk2 = key(KeyType::EcdsaP256);
+        let soft = ca("Soft")
+            .basic_constraints(Some(BasicConstraints {
+                ca: true,
+                path_len: None,
+                critical: false,
+            }))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &soft, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&soft], &[&leaf], None, web()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        assert!(run(&[&soft], &[&leaf], None, Options::server()).is_ok());
+        let no_ku = ca("No KU").key_usage(None).self_signed(&rk2).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &no_ku, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&no_ku], &[&leaf], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&no_ku], &[&leaf], None, Options::server()).is_ok());
+        // A leaf asserting keyCertSign.
+        let ku_sign = server(&["a.example"])
+            .key_usage(Some(KeyUsage::new(
+                KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_CERT_SIGN,
+            )))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&ku_sign], None, web()).unwrap_err().reason,
+            Reason::KeyUsageViolation
+        );
+    }
+
+    #[test]
+    fn wrong_issuer_key() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &key(KeyType::EcdsaP256))
+            .unwrap();
+        let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::BadSignature, Some(0)));
+        assert_eq!(e.reason.gnutls_text(), "The certificate is not trusted");
+        drop(rk);
+    }
+
+    /// Ten keys, all named "CN=Mesh", each certified by every key (100
+    /// intermediates), and a leaf under the mesh; no mesh certificate leads
+    /// to the trust anchor. Every mesh certificate is a candidate issuer of
+    /// every other, so exhaustive search is exponential: the budget must
+    /// end it quickly.
+    #[test]
+    fn pathological_cross_signed_mesh() {
+        let (r, _) = root(KeyType::EcdsaP256, "Root");
+        let keys: Vec<KeyPair> = (0..10).map(|_| key(KeyType::EcdsaP256)).collect();
+        let selfs: Vec<pki::Certificate> = keys
+            .iter()
+            .map(|k| ca("Mesh").self_signed(k).unwrap())
+            .collect();
+        let mut mesh = Vec::new();
+        for k in &keys {
+            for (sk, sc) in keys.iter().zip(&selfs) {
+                mesh.push(ca("Mesh").signed_by(k, sc, sk).unwrap());
+            }
+        }
+        assert_eq!(mesh.len(), 100);
+        let (k0, s0) = (keys.first().unwrap(), selfs.first().unwrap());
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), s0, k0)
+            .unwrap();
+        let mut chain: Vec<&pki::Certificate> = alloc::vec![&leaf];
+        chain.extend(mesh.iter());
+        let start = std::time::Instant::now();
+        let e = run(&[&r], &chain, Some("a.example"), Options::server()).unwrap_err();
+        let elapsed = start.elapsed();
+        std::eprintln!("pathological mesh decided in {elapsed:?}");
+        assert_eq!(e.reason, Reason::BudgetExhausted);
+        // With signatures unlimited, the step budget still ends the search.
+        let opts = Options {
+            budget: Budget {
+                signatures: usize::MAX,
+                steps: 300,
+                ..Budget::default()
+            },
+            ..Options::server()
+        };
+        let e = run(&[&r], &chain, None, opts).unwrap_err();
+        assert_eq!(e.reason, Reason::BudgetExhausted);
+    }
+}
