@@ -65,8 +65,7 @@ impl HashOutput {
     }
 
     /// The value's bytes.
-    // Callable without importing AsRef (also implemented below).
-    #[allow(clippy::should_implement_trait)]
+    #[allow(clippy::should_implement_trait)] // AsRef is implemented too; this one needs no import.
     pub fn as_ref(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
     }
