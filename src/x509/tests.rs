@@ -2,58 +2,12 @@
 //! (tests/data/x509/gen.sh), validated at 2024-01-01T00:00:00Z.
 
 use super::*;
-use crate::error::{CryptoError, Error};
-use crate::provider::{
-    AeadAlgorithm, AeadKey, CryptoProvider, HashAlgorithm, HashContext, KeyExchangeGroup,
-    SignatureAlgorithm, SigningKey,
-};
+use crate::error::Error;
+use crate::provider::CryptoProvider;
 use crate::time::UnixTime;
 use crate::verify::{ClientCertVerifier, ServerCertVerifier};
-use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec;
-
-/// Verification through aws-lc-rs; everything else is refused.
-#[derive(Debug)]
-struct VerifyOnly;
-
-impl CryptoProvider for VerifyOnly {
-    fn fill_random(&self, _: &mut [u8]) -> Result<(), CryptoError> {
-        Err(CryptoError::Unsupported)
-    }
-    fn hash_start(&self, _: HashAlgorithm) -> Result<Box<dyn HashContext>, CryptoError> {
-        Err(CryptoError::Unsupported)
-    }
-    fn hmac(
-        &self,
-        _: HashAlgorithm,
-        _: &[u8],
-        _: &[&[u8]],
-    ) -> Result<crate::provider::HashOutput, CryptoError> {
-        Err(CryptoError::Unsupported)
-    }
-    fn aead_key(&self, _: AeadAlgorithm, _: &[u8]) -> Result<Box<dyn AeadKey>, CryptoError> {
-        Err(CryptoError::Unsupported)
-    }
-    fn kx_group(&self, _: crate::codec::enums::NamedGroup) -> Option<&dyn KeyExchangeGroup> {
-        None
-    }
-    fn supported_groups(&self) -> &[crate::codec::enums::NamedGroup] {
-        &[]
-    }
-    fn verify_signature(
-        &self,
-        alg: SignatureAlgorithm,
-        spki: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), CryptoError> {
-        crate::provider::aws_lc::verify::verify_signature(alg, spki, message, signature)
-    }
-    fn load_signing_key(&self, _: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
-        Err(CryptoError::Unsupported)
-    }
-}
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -69,7 +23,7 @@ const LEAF: &[u8] = fixture!("leaf");
 const NOW: u64 = 1_704_067_200;
 
 fn provider() -> Arc<dyn CryptoProvider> {
-    Arc::new(VerifyOnly)
+    crate::provider::aws_lc::default_provider()
 }
 
 fn verifier(anchors: &[&[u8]], options: Options) -> Verifier {
