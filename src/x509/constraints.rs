@@ -70,9 +70,17 @@ fn within_domain(name: &str, base: &str, strict_subdomain: bool) -> bool {
 }
 
 /// A dNSName constraint against a dNSName (possibly a wildcard pattern).
-fn dns_matches(constraint: &str, presented: &str, excluded: bool) -> Result<bool, Reason> {
+/// `.example.com` (subdomains only) is an OpenSSL extension RFC 5280 does
+/// not define; `strict` rejects it as malformed.
+fn dns_matches(
+    constraint: &str,
+    presented: &str,
+    excluded: bool,
+    strict: bool,
+) -> Result<bool, Reason> {
     let constraint = strip_dot(constraint);
     let (subdomains_only, base) = match constraint.strip_prefix('.') {
+        Some(_) if strict => return Err(Reason::UnsupportedNameConstraint),
         Some(b) => (true, b),
         None => (false, constraint),
     };
@@ -139,15 +147,19 @@ fn ip_matches(constraint: &[u8], presented: &[u8]) -> Result<bool, Reason> {
         .all(|((a, m), p)| a & m == p & m))
 }
 
-/// An rfc822Name constraint against a mailbox.
+/// An rfc822Name constraint against a mailbox. Quoted local parts are not
+/// supported: a second `@` makes either side malformed.
 fn email_matches(constraint: &str, presented: &str) -> Result<bool, Reason> {
     let (local, domain) = presented
-        .rsplit_once('@')
+        .split_once('@')
         .ok_or(Reason::NameConstraintViolation)?;
-    if local.is_empty() || domain.is_empty() {
+    if local.is_empty() || domain.is_empty() || domain.contains('@') {
         return Err(Reason::NameConstraintViolation);
     }
-    if let Some((c_local, c_domain)) = constraint.rsplit_once('@') {
+    if constraint.matches('@').count() > 1 {
+        return Err(Reason::UnsupportedNameConstraint);
+    }
+    if let Some((c_local, c_domain)) = constraint.split_once('@') {
         // A whole mailbox: the local part is case-sensitive.
         return Ok(c_local == local && c_domain.eq_ignore_ascii_case(domain));
     }
@@ -190,12 +202,13 @@ fn subtree_matches(
     constraint: &GeneralName<'_>,
     presented: &GeneralName<'_>,
     excluded: bool,
+    strict: bool,
 ) -> Result<Option<bool>, Reason> {
     if constraint.kind() != presented.kind() {
         return Ok(None);
     }
     let m = match (constraint, presented) {
-        (GeneralName::Dns(c), GeneralName::Dns(p)) => dns_matches(c, p, excluded)?,
+        (GeneralName::Dns(c), GeneralName::Dns(p)) => dns_matches(c, p, excluded, strict)?,
         (GeneralName::Ip(c), GeneralName::Ip(p)) => ip_matches(c, p)?,
         (GeneralName::Rfc822(c), GeneralName::Rfc822(p)) => email_matches(c, p)?,
         (GeneralName::Uri(c), GeneralName::Uri(p)) => uri_matches(c, p),
@@ -214,6 +227,7 @@ fn subtree_matches(
 pub(crate) fn check(
     nc: &NameConstraints<'_>,
     names: &[GeneralName<'_>],
+    strict: bool,
     budget: &mut usize,
 ) -> Result<(), Reason> {
     let mut spend = || -> Result<(), Reason> {
@@ -227,7 +241,7 @@ pub(crate) fn check(
         let mut inside = false;
         for st in permitted {
             spend()?;
-            if let Some(m) = subtree_matches(&st.base, n, false)? {
+            if let Some(m) = subtree_matches(&st.base, n, false, strict)? {
                 applies = true;
                 if m {
                     inside = true;
@@ -240,7 +254,7 @@ pub(crate) fn check(
         }
         for st in excluded {
             spend()?;
-            if subtree_matches(&st.base, n, true)? == Some(true) {
+            if subtree_matches(&st.base, n, true, strict)? == Some(true) {
                 return Err(Reason::NameConstraintViolation);
             }
         }
@@ -272,7 +286,7 @@ mod tests {
 
     fn run(c: &NameConstraints<'_>, names: &[GeneralName<'_>]) -> Result<(), Reason> {
         let mut budget = 1000;
-        check(c, names, &mut budget)
+        check(c, names, false, &mut budget)
     }
 
     #[test]
@@ -294,15 +308,15 @@ mod tests {
             ("example.com.", "www.example.com", true, true),
         ];
         for (c, n, p, e) in table {
-            assert_eq!(dns_matches(c, n, false), Ok(*p), "{c} permits {n}");
-            assert_eq!(dns_matches(c, n, true), Ok(*e), "{c} excludes {n}");
+            assert_eq!(dns_matches(c, n, false, false), Ok(*p), "{c} permits {n}");
+            assert_eq!(dns_matches(c, n, true, false), Ok(*e), "{c} excludes {n}");
         }
         assert_eq!(
-            dns_matches("*.example.com", "a.example.com", false),
+            dns_matches("*.example.com", "a.example.com", false, false),
             Err(Reason::UnsupportedNameConstraint)
         );
         assert_eq!(
-            dns_matches("example.com", "bad name.example.com", false),
+            dns_matches("example.com", "bad name.example.com", false, false),
             Err(Reason::NameConstraintViolation)
         );
     }
@@ -358,6 +372,19 @@ mod tests {
         assert_eq!(
             email_matches("example.com", "no-at-sign"),
             Err(Reason::NameConstraintViolation)
+        );
+        assert_eq!(
+            email_matches("example.com", "a@b@example.com"),
+            Err(Reason::NameConstraintViolation)
+        );
+        assert_eq!(
+            email_matches("a@b@example.com", "a@example.com"),
+            Err(Reason::UnsupportedNameConstraint)
+        );
+        // RFC 5280 does not define `.domain` for dNSName constraints.
+        assert_eq!(
+            dns_matches(".example.com", "a.example.com", false, true),
+            Err(Reason::UnsupportedNameConstraint)
         );
         assert_eq!(
             uri_host("https://user@Host.example.com:8443/p?q#f"),
@@ -437,7 +464,7 @@ mod tests {
         );
         let mut budget = 1;
         assert_eq!(
-            check(&c, &[GeneralName::Dns("x.b.example")], &mut budget),
+            check(&c, &[GeneralName::Dns("x.b.example")], false, &mut budget),
             Err(Reason::BudgetExhausted)
         );
     }

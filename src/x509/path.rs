@@ -48,19 +48,33 @@ impl Purpose {
     }
 }
 
-/// Which certificate profile is enforced beyond RFC 5280's MUSTs on
-/// path validation.
+/// Which certificate profile is enforced on top of path validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Profile {
-    /// What GnuTLS-era private PKIs (QEMU, libvirt, `certtool`) produce:
-    /// v1 trust anchors and CA certificates used as leaves are accepted.
+    /// What GnuTLS accepts and GnuTLS-era private PKIs (QEMU, libvirt,
+    /// `certtool`, older OpenSSL configurations) produce: v1 trust
+    /// anchors, CA certificates as leaves, non-critical basicConstraints
+    /// and name constraints, loose serial numbers and time encodings.
     #[default]
     Compat,
-    /// The CA/Browser Forum web PKI profile: v3 only, basicConstraints
-    /// critical and keyUsage present on CAs, SAN and AKI on leaves, leaves
-    /// not CAs, RFC 5280 time encodings and serial numbers,
-    /// anyExtendedKeyUsage not enough on a leaf.
+    /// Every RFC 5280 MUST a verifier can check: basicConstraints and
+    /// nameConstraints critical in CAs, name constraints only in CAs,
+    /// AKI/SKI/AIA not critical, positive serial numbers of at most 20
+    /// octets, UTCTime through 2049, non-empty issuer names, no keyCertSign
+    /// without cA, well-formed name constraints (no `.domain` dNSName).
+    Rfc5280,
+    /// The CA/Browser Forum web PKI profile: the RFC 5280 rules (except
+    /// that name constraints may be non-critical), plus v3 only, keyUsage
+    /// on CAs, SAN and AKI on leaves, leaves not CAs, anyExtendedKeyUsage
+    /// not enough on a leaf, non-empty name constraints.
     WebPki,
+}
+
+impl Profile {
+    /// Whether RFC 5280's certificate-profile MUSTs are enforced.
+    fn strict(self) -> bool {
+        self != Profile::Compat
+    }
 }
 
 /// How missing revocation information is treated.
@@ -199,14 +213,10 @@ fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
     if cert.ext.unknown_critical.is_some() {
         return Err(Reason::UnknownCriticalExtension);
     }
-    if opts.profile == Profile::WebPki {
-        // CA/B BR §7.1.1: certificates are X.509 v3.
-        if cert.version != 2 {
-            return Err(Reason::BadVersion);
-        }
+    if opts.profile.strict() {
         // RFC 5280 §4.1.2.2: a positive integer of at most 20 octets (21
         // with the sign octet, which some CAs forget to account for).
-        if cert.serial.len() > 21 || asn1_negative(cert.serial) {
+        if cert.serial.len() > 21 || asn1_negative(cert.serial) || cert.serial == [0] {
             return Err(Reason::BadSerialNumber);
         }
         // RFC 5280 §4.1.2.5: dates through 2049 MUST be UTCTime.
@@ -223,6 +233,29 @@ fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
         if cert.ext.wrongly_critical {
             return Err(Reason::ProfileViolation);
         }
+        if let Some(nc) = &cert.ext.name_constraints {
+            // RFC 5280 §4.2.1.10: MUST be critical (CA/B BR §7.1.2.5.2
+            // allows it to be non-critical).
+            if !nc.critical && opts.profile == Profile::Rfc5280 {
+                return Err(Reason::ProfileViolation);
+            }
+            for st in nc
+                .value
+                .permitted
+                .iter()
+                .chain(nc.value.excluded.iter())
+                .flatten()
+            {
+                // RFC 5280 §4.2.1.10: minimum MUST be 0, maximum absent.
+                if st.nonstandard_bounds {
+                    return Err(Reason::ProfileViolation);
+                }
+            }
+        }
+    }
+    if opts.profile == Profile::WebPki && cert.version != 2 {
+        // CA/B BR §7.1.1: certificates are X.509 v3.
+        return Err(Reason::BadVersion);
     }
     Ok(())
 }
@@ -246,6 +279,7 @@ fn eku_allows(cert: &Certificate<'_>, purpose: Purpose, any_counts: bool) -> boo
 fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Reason> {
     check_common(cert, opts)?;
     check_time(cert, now)?;
+    let strict = opts.profile.strict();
     let webpki = opts.profile == Profile::WebPki;
     if webpki && cert.is_ca() {
         return Err(Reason::EndEntityIsCa);
@@ -259,15 +293,17 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
         if k.value & opts.leaf_key_usage != opts.leaf_key_usage {
             return Err(Reason::KeyUsageViolation);
         }
-        if webpki && k.value & ku::KEY_CERT_SIGN != 0 {
+        // RFC 5280 §4.2.1.9: keyCertSign MUST NOT be asserted without cA.
+        if strict && k.value & ku::KEY_CERT_SIGN != 0 && !cert.is_ca() {
             return Err(Reason::KeyUsageViolation);
         }
     }
+    // RFC 5280 §4.2.1.10: name constraints MUST be used only in CA
+    // certificates.
+    if strict && !cert.is_ca() && cert.ext.name_constraints.is_some() {
+        return Err(Reason::ProfileViolation);
+    }
     if webpki {
-        // RFC 5280 §4.2.1.10: name constraints only in CA certificates.
-        if cert.ext.name_constraints.is_some() {
-            return Err(Reason::ProfileViolation);
-        }
         // CA/B BR §7.1.2.7.6: subscriber certificates carry an AKI.
         if cert.ext.authority_key_id.is_none() {
             return Err(Reason::MissingExtension);
@@ -295,11 +331,16 @@ fn check_issuer(
 ) -> Result<(), Reason> {
     check_common(cert, opts)?;
     check_time(cert, now)?;
+    let strict = opts.profile.strict();
     let webpki = opts.profile == Profile::WebPki;
+    // RFC 5280 §4.1.2.6: a CA's subject MUST be a non-empty name.
+    if cert.subject_key.is_empty() {
+        return Err(Reason::NotCa);
+    }
     if cert.version != 2 {
         // Version 1 and 2 certificates cannot say they are CAs; GnuTLS
         // trusts them as anchors, and so does the compat profile.
-        if anchor && !webpki {
+        if anchor && !strict {
             return Ok(());
         }
         return Err(Reason::NotCa);
@@ -308,7 +349,7 @@ fn check_issuer(
     match &cert.ext.basic_constraints {
         Some(bc) if bc.value.ca => {
             // RFC 5280 §4.2.1.9: MUST be critical in CA certificates.
-            if webpki && !bc.critical {
+            if strict && !bc.critical {
                 return Err(Reason::ProfileViolation);
             }
         }
@@ -325,22 +366,9 @@ fn check_issuer(
         return Err(Reason::ExtendedKeyUsageViolation);
     }
     if webpki {
+        // CA/B BR §7.1.2.5.2: at least one subtree.
         if let Some(nc) = &cert.ext.name_constraints {
-            let subtrees = nc
-                .value
-                .permitted
-                .iter()
-                .chain(nc.value.excluded.iter())
-                .flatten();
-            let mut any = false;
-            for st in subtrees {
-                any = true;
-                // RFC 5280 §4.2.1.10: minimum MUST be 0, maximum absent.
-                if st.nonstandard_bounds {
-                    return Err(Reason::ProfileViolation);
-                }
-            }
-            if !any {
+            if nc.value.permitted.is_none() && nc.value.excluded.is_none() {
                 return Err(Reason::ProfileViolation);
             }
         }
@@ -561,8 +589,13 @@ impl<'a> Builder<'a, '_> {
                     continue;
                 }
                 let names = constraints::names_of(sub, j == 0 && self.cn_as_dns);
-                constraints::check(&nc.value, &names, &mut self.budget.name_constraint_checks)
-                    .map_err(|r| (r, j))?;
+                constraints::check(
+                    &nc.value,
+                    &names,
+                    self.opts.profile.strict(),
+                    &mut self.budget.name_constraint_checks,
+                )
+                .map_err(|r| (r, j))?;
             }
         }
         // Revocation of every certificate but the anchor.
