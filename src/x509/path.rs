@@ -15,7 +15,7 @@
 //! Every failed attempt is remembered; when no path validates, the most
 //! specific failure ([`Reason::rank`]) is reported.
 
-use super::cert::{Certificate, ku};
+use super::cert::{Certificate, GeneralName, ku};
 use super::constraints;
 use super::crl::{self, Crl};
 use super::error::{Reason, VerifyError};
@@ -233,6 +233,21 @@ fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
         if cert.ext.wrongly_critical {
             return Err(Reason::ProfileViolation);
         }
+        // RFC 5280 §4.2.1.1: the keyIdentifier of the AKI MUST be present,
+        // except in self-signed certificates.
+        let has_key_id = cert
+            .ext
+            .authority_key_id
+            .as_ref()
+            .is_some_and(|a| a.value.key_id.is_some());
+        if !has_key_id && !cert.is_self_issued() {
+            return Err(Reason::MissingExtension);
+        }
+        // RFC 5280 §4.2.1.2: the SKI MUST appear in every CA certificate
+        // (CA/B practice tolerates old roots without it).
+        if opts.profile == Profile::Rfc5280 && cert.is_ca() && cert.ext.subject_key_id.is_none() {
+            return Err(Reason::MissingExtension);
+        }
         if let Some(nc) = &cert.ext.name_constraints {
             // RFC 5280 §4.2.1.10: MUST be critical (CA/B BR §7.1.2.5.2
             // allows it to be non-critical).
@@ -298,26 +313,87 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
             return Err(Reason::KeyUsageViolation);
         }
     }
-    // RFC 5280 §4.2.1.10: name constraints MUST be used only in CA
-    // certificates.
-    if strict && !cert.is_ca() && cert.ext.name_constraints.is_some() {
+    if strict {
+        // RFC 5280 §4.2.1.10: name constraints MUST be used only in CA
+        // certificates.
+        if !cert.is_ca() && cert.ext.name_constraints.is_some() {
+            return Err(Reason::ProfileViolation);
+        }
+        // RFC 5280 §4.2.1.6: with an empty subject, the SAN MUST be
+        // present and critical.
+        if cert.subject_key.is_empty()
+            && !cert
+                .ext
+                .subject_alt_name
+                .as_ref()
+                .is_some_and(|s| s.critical)
+        {
+            return Err(Reason::ProfileViolation);
+        }
+    }
+    if webpki && opts.purpose == Purpose::ServerAuth {
+        check_subscriber(cert)?;
+    }
+    Ok(())
+}
+
+/// EKUs CA/B BR §7.1.2.7.10 forbids in TLS server certificates:
+/// anyExtendedKeyUsage, codeSigning, emailProtection, timeStamping,
+/// OCSPSigning and the CT precertificate signing purpose.
+const FORBIDDEN_SUBSCRIBER_EKUS: &[&[u8]] = &[
+    oid::ANY_EXTENDED_KEY_USAGE,
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03],
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04],
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08],
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09],
+    &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x04],
+];
+
+/// CA/B Forum rules for TLS server (subscriber) certificates.
+fn check_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
+    // CA/B BR §7.1.2.7.12: the SAN is required, and critical exactly when
+    // the subject is empty (RFC 5280 §4.2.1.6).
+    let Some(san) = &cert.ext.subject_alt_name else {
+        return Err(Reason::MissingExtension);
+    };
+    if san.critical != cert.subject_key.is_empty() {
         return Err(Reason::ProfileViolation);
     }
-    if webpki {
-        // CA/B BR §7.1.2.7.6: subscriber certificates carry an AKI.
-        if cert.ext.authority_key_id.is_none() {
-            return Err(Reason::MissingExtension);
-        }
-        if opts.purpose == Purpose::ServerAuth {
-            // CA/B BR §7.1.2.7.12: the SAN is required, and critical
-            // exactly when the subject is empty (RFC 5280 §4.2.1.6).
-            let Some(san) = &cert.ext.subject_alt_name else {
-                return Err(Reason::MissingExtension);
-            };
-            if san.critical != cert.subject_key.is_empty() {
+    // CA/B BR §7.1.2.7.10: extKeyUsage present, not critical, with
+    // serverAuth and none of the purposes reserved for other uses.
+    let Some(eku) = &cert.ext.ext_key_usage else {
+        return Err(Reason::MissingExtension);
+    };
+    if eku.critical
+        || !eku.value.contains(&oid::KP_SERVER_AUTH)
+        || eku
+            .value
+            .iter()
+            .any(|p| FORBIDDEN_SUBSCRIBER_EKUS.contains(p))
+    {
+        return Err(Reason::ExtendedKeyUsageViolation);
+    }
+    // CA/B BR §7.1.4.3: a CN, if present, is exactly one value copied
+    // character for character from a dNSName SAN, or the RFC 3986 /
+    // RFC 5952 text of an iPAddress SAN.
+    let cns = name::attribute_values(cert.subject, oid::AT_COMMON_NAME)
+        .map_err(|_| Reason::BadEncoding)?;
+    match cns.as_slice() {
+        [] => {}
+        [cn] => {
+            let value = name::string_value(cn.tag, cn.value).ok_or(Reason::ProfileViolation)?;
+            let listed = san.value.iter().any(|n| match n {
+                GeneralName::Dns(d) => *d == value,
+                GeneralName::Ip(ip) => {
+                    hostname::ip_from_san(ip).is_some_and(|ip| alloc::format!("{ip}") == value)
+                }
+                _ => false,
+            });
+            if !listed {
                 return Err(Reason::ProfileViolation);
             }
         }
+        _ => return Err(Reason::ProfileViolation),
     }
     Ok(())
 }

@@ -544,8 +544,11 @@ mod built {
         CertBuilder::ca(cn).validity(FROM, UNTIL)
     }
 
+    /// A TLS server certificate whose CN is its first name (as CA/B BR
+    /// §7.1.4.3 wants), or "server" without names.
     fn server(names: &[&str]) -> CertBuilder {
-        CertBuilder::server("server", names).validity(FROM, UNTIL)
+        let cn = names.first().copied().unwrap_or("server");
+        CertBuilder::server(cn, names).validity(FROM, UNTIL)
     }
 
     /// A root (anchor) and its key.
@@ -860,6 +863,155 @@ mod built {
             run(&[&r], &[&ku_sign], None, web()).unwrap_err().reason,
             Reason::KeyUsageViolation
         );
+    }
+
+    #[test]
+    fn rfc5280_profile() {
+        let rfc = || Options {
+            profile: Profile::Rfc5280,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&leaf], Some("a.example"), rfc()).is_ok());
+        // A leaf without AKI; a root without SKI.
+        let no_aki = server(&["a.example"])
+            .authority_key_identifier(false)
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_aki], None, rfc()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&r], &[&no_aki], None, Options::server()).is_ok());
+        let rk2 = key(KeyType::EcdsaP256);
+        let no_ski = ca("No SKI")
+            .subject_key_identifier(false)
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf2 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &no_ski, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&no_ski], &[&leaf2], None, rfc()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&no_ski], &[&leaf2], None, Options::server()).is_ok());
+        // Non-critical name constraints: RFC 5280 rejects, CA/B allows.
+        let nc_root = ca("NC Root")
+            .name_constraints(Some(pki::NameConstraints {
+                permitted: alloc::vec![Subtree::Dns("example".into())],
+                excluded: alloc::vec![],
+                critical: false,
+            }))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf3 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &nc_root, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&nc_root], &[&leaf3], None, rfc()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        let web = Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        assert!(run(&[&nc_root], &[&leaf3], None, web).is_ok());
+        // An empty subject needs a critical SAN.
+        let empty = server(&["a.example"])
+            .subject(DistinguishedName::new())
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&empty], None, rfc()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        let empty_critical = server(&[])
+            .subject(DistinguishedName::new())
+            .subject_alt_name(Some(SubjectAltName {
+                names: alloc::vec![pki::GeneralName::Dns("a.example".into())],
+                critical: true,
+            }))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&empty_critical], Some("a.example"), rfc()).is_ok());
+        // Dotted dNSName constraints are malformed under RFC 5280.
+        let dotted = ca("Dotted")
+            .name_constraints(Some(pki::NameConstraints::new(
+                alloc::vec![Subtree::Dns(".example".into())],
+                alloc::vec![],
+            )))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf4 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &dotted, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&dotted], &[&leaf4], None, rfc()).unwrap_err().reason,
+            Reason::UnsupportedNameConstraint
+        );
+        assert!(run(&[&dotted], &[&leaf4], None, Options::server()).is_ok());
+    }
+
+    #[test]
+    fn web_pki_subscriber_rules() {
+        let web = || Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let make = |b: CertBuilder| b.signed_by(&key(KeyType::EcdsaP256), &r, &rk).unwrap();
+        let reason_of =
+            |c: &pki::Certificate| run(&[&r], &[c], None, web()).err().map(|e| e.reason);
+        // The CN must copy a SAN exactly.
+        let cn_case =
+            make(server(&["a.example"]).subject(DistinguishedName::new().common_name("A.example")));
+        assert_eq!(reason_of(&cn_case), Some(Reason::ProfileViolation));
+        let ip = make(
+            CertBuilder::server("2001:db8::1", &[])
+                .validity(FROM, UNTIL)
+                .add_subject_alt_name(pki::GeneralName::Ip("2001:db8::1".parse().unwrap())),
+        );
+        assert_eq!(reason_of(&ip), None);
+        let ip_long = make(
+            CertBuilder::server("2001:0db8::1", &[])
+                .validity(FROM, UNTIL)
+                .add_subject_alt_name(pki::GeneralName::Ip("2001:db8::1".parse().unwrap())),
+        );
+        assert_eq!(reason_of(&ip_long), Some(Reason::ProfileViolation));
+        // extKeyUsage: present, non-critical, serverAuth, nothing reserved.
+        let eku = |purposes: Vec<KeyPurpose>, critical: bool| {
+            make(
+                server(&["a.example"])
+                    .extended_key_usage(Some(ExtendedKeyUsage { purposes, critical })),
+            )
+        };
+        assert_eq!(
+            reason_of(&eku(
+                alloc::vec![KeyPurpose::ServerAuth, KeyPurpose::ClientAuth],
+                false
+            )),
+            None
+        );
+        assert_eq!(
+            reason_of(&eku(alloc::vec![KeyPurpose::ServerAuth], true)),
+            Some(Reason::ExtendedKeyUsageViolation)
+        );
+        assert_eq!(
+            reason_of(&eku(
+                alloc::vec![
+                    KeyPurpose::ServerAuth,
+                    KeyPurpose::Other(alloc::vec![1, 3, 6, 1, 5, 5, 7, 3, 3])
+                ],
+                false
+            )),
+            Some(Reason::ExtendedKeyUsageViolation)
+        );
+        let no_eku = make(server(&["a.example"]).extended_key_usage(None));
+        assert_eq!(reason_of(&no_eku), Some(Reason::MissingExtension));
     }
 
     #[test]
