@@ -99,6 +99,21 @@ pub(crate) fn general_names(mut d: Der<'_>) -> Result<Vec<GeneralName<'_>>, Malf
     Ok(out)
 }
 
+/// The fullName form of a DistributionPointName (RFC 5280 §4.2.1.13), from
+/// the content of its `[0]` wrapper; `None` for nameRelativeToCRLIssuer.
+pub(crate) fn distribution_point_name(
+    content: &[u8],
+) -> Result<Option<Vec<GeneralName<'_>>>, Malformed> {
+    let mut d = Der::new(content);
+    let choice = d.any()?;
+    d.finish()?;
+    match choice.tag {
+        0xa0 => general_names(Der::new(choice.value)).map(Some),
+        0xa1 => Ok(None),
+        _ => Err(Malformed),
+    }
+}
+
 /// One subtree of a name constraint (RFC 5280 §4.2.1.10).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Subtree<'a> {
@@ -188,8 +203,9 @@ pub(crate) struct Extensions<'a> {
     pub(crate) name_constraints: Option<Ext<NameConstraints<'a>>>,
     pub(crate) authority_key_id: Option<Ext<AuthorityKeyId<'a>>>,
     pub(crate) subject_key_id: Option<Ext<&'a [u8]>>,
-    /// cRLDistributionPoints present (the CRL scope check needs only this).
-    pub(crate) crl_distribution_points: bool,
+    /// The fullName of each cRLDistributionPoints entry (None for entries
+    /// naming the point another way or delegating to a cRLIssuer).
+    pub(crate) crl_distribution_points: Option<Vec<Option<Vec<GeneralName<'a>>>>>,
     /// The first critical extension the validator does not know.
     pub(crate) unknown_critical: Option<&'a [u8]>,
     /// Whether an extension the validator knows but does not act on is critical
@@ -555,13 +571,30 @@ fn parse_extensions(mut list: Der<'_>) -> Result<Extensions<'_>, Reason> {
                 }
                 ext.wrongly_critical |= critical;
             }
-            oid::CRL_DISTRIBUTION_POINTS | oid::FRESHEST_CRL => {
+            oid::CRL_DISTRIBUTION_POINTS => {
+                let mut d = Der::single(value, tag::SEQUENCE).map_err(malformed)?;
+                let mut points = Vec::new();
+                while !d.is_empty() {
+                    let mut dp = d.nested(tag::SEQUENCE).map_err(malformed)?;
+                    let name = match dp.optional(tag::explicit(0)).map_err(malformed)? {
+                        Some(n) => distribution_point_name(n.value).map_err(malformed)?,
+                        None => None,
+                    };
+                    let reasons = dp.optional(tag::implicit(1)).map_err(malformed)?;
+                    let crl_issuer = dp.optional(tag::explicit(2)).map_err(malformed)?;
+                    dp.finish().map_err(malformed)?;
+                    let plain = reasons.is_none() && crl_issuer.is_none();
+                    points.push(name.filter(|_| plain));
+                }
+                if points.is_empty() {
+                    return Err(Reason::MalformedExtension);
+                }
+                ext.crl_distribution_points = Some(points);
+            }
+            oid::FRESHEST_CRL => {
                 let d = Der::single(value, tag::SEQUENCE).map_err(malformed)?;
                 if d.is_empty() {
                     return Err(Reason::MalformedExtension);
-                }
-                if id == oid::CRL_DISTRIBUTION_POINTS {
-                    ext.crl_distribution_points = true;
                 }
             }
             // Recognised without being acted on: policies are not processed

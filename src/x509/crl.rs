@@ -11,7 +11,7 @@
 //! "nothing is revoked". Delta CRLs and indirect CRLs are not consulted.
 
 use super::asn1::{self, Der, Malformed, Time, tag};
-use super::cert::{Certificate, ku};
+use super::cert::{Certificate, GeneralName, distribution_point_name, ku};
 use super::error::Reason;
 use super::sigalg::{self, AlgorithmPolicy};
 use super::{name, oid};
@@ -32,14 +32,15 @@ pub(crate) struct RevokedEntry<'a> {
 }
 
 /// The scope an issuingDistributionPoint limits a CRL to.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Scope {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope<'a> {
     only_user: bool,
     only_ca: bool,
     only_attribute: bool,
     partial_reasons: bool,
     indirect: bool,
-    distribution_point: bool,
+    /// The distribution point: `Some(None)` when named other than by fullName.
+    distribution_point: Option<Option<Vec<GeneralName<'a>>>>,
 }
 
 /// A decoded CRL.
@@ -53,7 +54,7 @@ pub struct Crl<'a> {
     this_update: Time,
     next_update: Option<Time>,
     entries: Vec<RevokedEntry<'a>>,
-    scope: Scope,
+    scope: Scope<'a>,
     delta: bool,
     unknown_critical: bool,
 }
@@ -122,6 +123,12 @@ impl<'a> Crl<'a> {
                 e.finish()?;
                 entries.push(RevokedEntry { serial, reason });
             }
+        }
+        // A serial listed twice makes the list ambiguous (reasons, dates).
+        let mut serials: Vec<&[u8]> = entries.iter().map(|e| e.serial).collect();
+        serials.sort_unstable();
+        if serials.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(Malformed);
         }
         let mut scope = Scope::default();
         let mut delta = false;
@@ -195,12 +202,12 @@ fn extensions(mut d: Der<'_>) -> Result<Vec<RawExtension<'_>>, Malformed> {
     Ok(out)
 }
 
-fn issuing_distribution_point(value: &[u8]) -> Result<Scope, Malformed> {
+fn issuing_distribution_point(value: &[u8]) -> Result<Scope<'_>, Malformed> {
     let mut d = Der::single(value, tag::SEQUENCE)?;
     let mut scope = Scope::default();
     let flag = |t: &asn1::Tlv<'_>| asn1::boolean(t.value);
-    if d.optional(tag::explicit(0))?.is_some() {
-        scope.distribution_point = true;
+    if let Some(dp) = d.optional(tag::explicit(0))? {
+        scope.distribution_point = Some(distribution_point_name(dp.value)?);
     }
     if let Some(t) = d.optional(tag::implicit(1))? {
         scope.only_user = flag(&t)?;
@@ -221,9 +228,25 @@ fn issuing_distribution_point(value: &[u8]) -> Result<Scope, Malformed> {
     Ok(scope)
 }
 
+/// Whether a CRL restricted to a distribution point covers `cert`
+/// (RFC 5280 §6.3.3 (b)(2)(i)): a fullName of the CRL's point must equal a
+/// fullName of one of the certificate's points. Points named only by URIs
+/// are compared (CA/B BR §7.1.2.11.2 allows nothing else).
+fn point_matches(cert: &Certificate<'_>, crl_point: &Option<Vec<GeneralName<'_>>>) -> bool {
+    let (Some(crl_names), Some(points)) = (crl_point, &cert.ext.crl_distribution_points) else {
+        return false;
+    };
+    points.iter().flatten().any(|names| {
+        names.iter().all(|n| matches!(n, GeneralName::Uri(_)))
+            && names.iter().any(|n| crl_names.contains(n))
+    })
+}
+
 /// Checks `cert` (issued by `issuer`) against every CRL of that issuer.
 /// Returns `Ok(true)` when a usable CRL covered the certificate and did not
-/// list it, `Ok(false)` when no CRL of the issuer covers it.
+/// list it, `Ok(false)` when the issuer has no CRL. When the issuer has CRLs
+/// but none covers this certificate, revocation cannot be decided and the
+/// check fails with [`Reason::BadCrl`].
 pub(crate) fn check(
     cert: &Certificate<'_>,
     issuer: &Certificate<'_>,
@@ -233,24 +256,9 @@ pub(crate) fn check(
     policy: &AlgorithmPolicy,
 ) -> Result<bool, Reason> {
     let mut covered = false;
+    let mut issuer_has_crls = false;
     for crl in crls.iter().filter(|c| c.is_from(issuer)) {
-        // Out of scope: only full, direct CRLs covering this kind of
-        // certificate are consulted.
-        let is_ca = cert.is_ca();
-        if crl.delta
-            || crl.scope.indirect
-            || crl.scope.only_attribute
-            || crl.scope.partial_reasons
-            || (crl.scope.only_user && is_ca)
-            || (crl.scope.only_ca && !is_ca)
-        {
-            continue;
-        }
-        // A CRL restricted to a distribution point covers only
-        // certificates that name one.
-        if crl.scope.distribution_point && !cert.ext.crl_distribution_points {
-            continue;
-        }
+        issuer_has_crls = true;
         sigalg::verify(
             provider,
             crl.signature_algorithm,
@@ -275,6 +283,23 @@ pub(crate) fn check(
         {
             return Err(Reason::BadCrl);
         }
+        // Only full, direct CRLs whose scope includes this kind of
+        // certificate are consulted (RFC 5280 §6.3.3 (b)).
+        let is_ca = cert.is_ca();
+        if crl.delta
+            || crl.scope.indirect
+            || crl.scope.only_attribute
+            || crl.scope.partial_reasons
+            || (crl.scope.only_user && is_ca)
+            || (crl.scope.only_ca && !is_ca)
+        {
+            continue;
+        }
+        if let Some(point) = &crl.scope.distribution_point {
+            if !point_matches(cert, point) {
+                continue;
+            }
+        }
         if crl
             .entries
             .iter()
@@ -283,6 +308,9 @@ pub(crate) fn check(
             return Err(Reason::Revoked);
         }
         covered = true;
+    }
+    if issuer_has_crls && !covered {
+        return Err(Reason::BadCrl);
     }
     Ok(covered)
 }

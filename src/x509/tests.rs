@@ -1014,6 +1014,110 @@ mod built {
         assert_eq!(reason_of(&no_eku), Some(Reason::MissingExtension));
     }
 
+    /// A v2 CRL from `issuer` (signed with `key`) listing `serials`, valid
+    /// 2023-12-01..2024-02-01, with `extensions` (DER Extension elements).
+    fn crl(
+        issuer: &pki::Certificate,
+        key: &KeyPair,
+        serials: &[&[u8]],
+        extensions: &[Vec<u8>],
+    ) -> Vec<u8> {
+        use pki::der_writer as w;
+        let this_update = 1_701_388_800;
+        let next_update = 1_706_745_600;
+        let alg = key.signature_algorithm_der();
+        let entries: Vec<Vec<u8>> = serials
+            .iter()
+            .map(|s| w::sequence(&[&w::integer_unsigned(s), &w::utc_time(this_update).unwrap()]))
+            .collect();
+        let entry_refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+        let mut fields: Vec<Vec<u8>> = alloc::vec![
+            w::integer_u64(1),
+            alg.clone(),
+            issuer.subject_der().unwrap().to_vec(),
+            w::utc_time(this_update).unwrap(),
+            w::utc_time(next_update).unwrap(),
+        ];
+        if !entries.is_empty() {
+            fields.push(w::sequence(&entry_refs));
+        }
+        if !extensions.is_empty() {
+            let refs: Vec<&[u8]> = extensions.iter().map(Vec::as_slice).collect();
+            fields.push(w::context_constructed(0, &w::sequence(&refs)));
+        }
+        let field_refs: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
+        let tbs = w::sequence(&field_refs);
+        let sig = key.sign(&tbs).unwrap();
+        w::sequence(&[&tbs, &alg, &w::bit_string(&sig)])
+    }
+
+    /// An issuingDistributionPoint extension (critical).
+    fn idp(content: &[&[u8]]) -> Vec<u8> {
+        use pki::der_writer as w;
+        let value = w::sequence(content);
+        w::sequence(&[
+            &w::oid(&[2, 5, 29, 28]).unwrap(),
+            &w::boolean(true),
+            &w::octet_string(&value),
+        ])
+    }
+
+    #[test]
+    fn crl_scope_and_structure() {
+        use pki::der_writer as w;
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
+            .unwrap();
+        let verify = |crls: Vec<Vec<u8>>| {
+            verifier(&[r.der()], Options::server())
+                .with_crls(crls)
+                .map_err(|e| (e.reason, e.depth))?
+                .verify(&[leaf.der(), inter.der()], None, UnixTime(NOW))
+                .map(|_| ())
+                .map_err(|e| (e.reason, e.depth))
+        };
+        // Empty CRLs from both CAs.
+        assert_eq!(
+            verify(alloc::vec![
+                crl(&r, &rk, &[], &[]),
+                crl(&inter, &ik, &[], &[])
+            ]),
+            Ok(())
+        );
+        // The root's CRL is restricted to end-entity certificates: nothing
+        // covers the intermediate.
+        let user_only = idp(&[&w::context_primitive(1, &[0xff])]);
+        assert_eq!(
+            verify(alloc::vec![
+                crl(&r, &rk, &[], &[user_only]),
+                crl(&inter, &ik, &[], &[])
+            ]),
+            Err((Reason::BadCrl, Some(1)))
+        );
+        // A CRL signed by another key under the issuer's name.
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &key(KeyType::EcdsaP256), &[], &[])]),
+            Err((Reason::BadCrl, Some(0)))
+        );
+        // A serial listed twice.
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &ik, &[&[1], &[1]], &[])]),
+            Err((Reason::BadCrl, None))
+        );
+        // A distribution point the leaf does not name.
+        let named = idp(&[&w::context_constructed(
+            0,
+            &w::context_constructed(0, &w::context_primitive(6, b"http://x/crl")),
+        )]);
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &ik, &[], &[named])]),
+            Err((Reason::BadCrl, Some(0)))
+        );
+    }
+
     #[test]
     fn wrong_issuer_key() {
         let (r, rk) = root(KeyType::EcdsaP256, "Root");
