@@ -156,7 +156,10 @@ impl Reason {
 
     /// The reason QEMU prints for a failed GnuTLS verification (spec
     /// qemu-gnutls-compat §1.4 step D and §1.5): the cascade over GnuTLS
-    /// status bits collapses to one of five strings.
+    /// status bits collapses to one of five strings. A host-name mismatch is
+    /// not a GnuTLS status: QEMU reports it on its own ("Certificate does
+    /// not match the hostname ..."), so callers render
+    /// [`Reason::NameMismatch`] themselves.
     pub const fn gnutls_text(self) -> &'static str {
         match self {
             Reason::UnknownIssuer | Reason::MaxDepthExceeded | Reason::EmptyChain => {
