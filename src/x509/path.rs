@@ -254,6 +254,11 @@ fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
             if !nc.critical && opts.profile == Profile::Rfc5280 {
                 return Err(Reason::ProfileViolation);
             }
+            // RFC 5280 §4.2.1.10 (and CA/B BR §7.1.2.5.2): not an empty
+            // sequence.
+            if nc.value.permitted.is_none() && nc.value.excluded.is_none() {
+                return Err(Reason::ProfileViolation);
+            }
             for st in nc
                 .value
                 .permitted
@@ -442,12 +447,6 @@ fn check_issuer(
         return Err(Reason::ExtendedKeyUsageViolation);
     }
     if webpki {
-        // CA/B BR §7.1.2.5.2: at least one subtree.
-        if let Some(nc) = &cert.ext.name_constraints {
-            if nc.value.permitted.is_none() && nc.value.excluded.is_none() {
-                return Err(Reason::ProfileViolation);
-            }
-        }
         if let Some(aki) = &cert.ext.authority_key_id {
             // CA/B BR §7.1.2.11.1: keyIdentifier only.
             if aki.value.key_id.is_none() || aki.value.has_issuer_and_serial {
