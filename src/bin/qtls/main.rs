@@ -1,5 +1,5 @@
 //! `qtls`: the command-line face of the engine (server, client, demo,
-//! verify, kat).
+//! verify, kat, priority).
 #![forbid(unsafe_code)]
 
 mod args;
@@ -7,6 +7,7 @@ mod client;
 mod common;
 mod demo;
 mod kat;
+mod priority;
 mod server;
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ commands:
   client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
+  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "client" => client::run(rest),
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
+        "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0

@@ -1,0 +1,1 @@
+//! Tests of the priority-string evaluation against GnuTLS behaviour.
