@@ -322,8 +322,10 @@ impl ResolvedPriority {
         out
     }
 
-    /// psk_key_exchange_modes in key-exchange list order: `PSK` gives
-    /// psk_ke, `ECDHE-PSK` and `DHE-PSK` give psk_dhe_ke.
+    /// psk_key_exchange_modes, as GnuTLS sends them: in key-exchange list
+    /// order when a PSK exchange is listed (`PSK` gives psk_ke, `ECDHE-PSK`
+    /// and `DHE-PSK` give psk_dhe_ke); otherwise, for session resumption,
+    /// psk_dhe_ke then psk_ke unless `%NO_TICKETS` is set.
     pub fn psk_modes(&self) -> Vec<PskKeyExchangeMode> {
         let mut out: Vec<PskKeyExchangeMode> = Vec::new();
         for k in &self.kx {
@@ -336,7 +338,18 @@ impl ResolvedPriority {
                 out.push(mode);
             }
         }
+        if out.is_empty() && !self.flags.no_tickets {
+            out.extend([PskKeyExchangeMode::PSK_DHE_KE, PskKeyExchangeMode::PSK_KE]);
+        }
         out
+    }
+
+    /// True when a PSK key exchange is listed, i.e. external PSKs may be
+    /// offered and accepted (resumption is governed by `%NO_TICKETS`).
+    pub fn external_psk_enabled(&self) -> bool {
+        self.kx
+            .iter()
+            .any(|k| matches!(k, Kx::Psk | Kx::DhePsk | Kx::EcdhePsk))
     }
 
     /// The negotiation policy this priority gives qtls: `base` with the
@@ -355,7 +368,8 @@ impl ResolvedPriority {
             .into_iter()
             .filter(|g| provider.kx_group(*g).is_some())
             .collect();
-        if groups.is_empty() && !psk_modes.contains(&PskKeyExchangeMode::PSK_KE) {
+        let psk_only = self.key_exchanges().contains(&Kx::Psk);
+        if groups.is_empty() && !psk_only {
             return Err(PriorityError::NoPriorities(NoPriorities::NoUsableGroups));
         }
         let signature_schemes = self
@@ -374,6 +388,32 @@ impl ResolvedPriority {
             ..base.clone()
         })
     }
+}
+
+/// The groups a GnuTLS client sends key shares for (`GNUTLS_KEY_SHARE_TOP2`):
+/// the first group, and the next one of a different key type (the NIST
+/// curves are one type; X25519, X448, the FFDHE groups and each hybrid are
+/// others). For NORMAL that is secp256r1 and x25519.
+pub fn key_share_groups(groups: &[NamedGroup]) -> Vec<NamedGroup> {
+    fn key_type(g: NamedGroup) -> u16 {
+        match g {
+            NamedGroup::SECP256R1 | NamedGroup::SECP384R1 | NamedGroup::SECP521R1 => 1,
+            NamedGroup::FFDHE2048
+            | NamedGroup::FFDHE3072
+            | NamedGroup::FFDHE4096
+            | NamedGroup::FFDHE6144
+            | NamedGroup::FFDHE8192 => 2,
+            other => other.0,
+        }
+    }
+    let mut out: Vec<NamedGroup> = Vec::new();
+    if let Some(first) = groups.first() {
+        out.push(*first);
+        if let Some(second) = groups.iter().find(|g| key_type(**g) != key_type(*first)) {
+            out.push(*second);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
