@@ -41,6 +41,8 @@ pub use system::{ConfigSyntaxError, Overrides, SystemConfig};
 use crate::codec::enums::{CipherSuite, NamedGroup, PskKeyExchangeMode, SignatureScheme};
 use crate::config::Policy;
 use crate::provider::CryptoProvider;
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -350,6 +352,102 @@ impl ResolvedPriority {
         self.kx
             .iter()
             .any(|k| matches!(k, Kx::Psk | Kx::DhePsk | Kx::EcdhePsk))
+    }
+
+    /// A priority string that resolves to the same lists, flags and profile:
+    /// `NONE` followed by every list entry as a `+` item, then the flags.
+    /// `None` when that would exceed GnuTLS's 128 elements, for the
+    /// SUITEB192 profile, which no flag selects, and when no protocol is
+    /// left (GnuTLS accepts that only when the last protocol goes late).
+    pub fn to_priority_string(&self) -> Option<String> {
+        if self.protocols.is_empty() {
+            return None;
+        }
+        let mut items: Vec<String> = Vec::new();
+        items.push("NONE".into());
+        items.extend(self.protocols.iter().map(|v| format!("+VERS-{}", v.name())));
+        items.extend(self.ciphers.iter().map(|c| format!("+{}", c.name())));
+        items.extend(self.macs.iter().map(|m| format!("+{}", m.name())));
+        items.extend(self.kx.iter().map(|k| format!("+{}", k.name())));
+        items.extend(self.groups.iter().map(|g| match (g.name(), g) {
+            (Some(n), _) => format!("+GROUP-{n}"),
+            (None, Group::Ed448Curve) => "+CURVE-Ed448".into(),
+            (None, _) => "+CURVE-Ed25519".into(),
+        }));
+        items.extend(self.signs.iter().map(|s| format!("+SIGN-{}", s.name())));
+        let ctype = |t: &CertType| match t {
+            CertType::X509 => "X509",
+            CertType::RawPk => "RAWPK",
+        };
+        items.extend(
+            self.client_cert_types
+                .iter()
+                .map(|t| format!("+CTYPE-CLI-{}", ctype(t))),
+        );
+        items.extend(
+            self.server_cert_types
+                .iter()
+                .map(|t| format!("+CTYPE-SRV-{}", ctype(t))),
+        );
+        let f = &self.flags;
+        let default = Flags::default();
+        let mut flag = |on: bool, name: &str| {
+            if on {
+                items.push(format!("%{name}"));
+            }
+        };
+        flag(f.allow_large_records, "COMPAT");
+        flag(f.server_precedence, "SERVER_PRECEDENCE");
+        flag(f.no_tickets, "NO_TICKETS");
+        flag(f.no_tickets_tls12, "NO_TICKETS_TLS12");
+        flag(!f.tls13_compat_mode, "DISABLE_TLS13_COMPAT_MODE");
+        flag(f.no_extensions, "NO_EXTENSIONS");
+        flag(f.allow_small_records, "ALLOW_SMALL_RECORDS");
+        flag(f.no_shuffle_extensions, "NO_SHUFFLE_EXTENSIONS");
+        flag(f.disable_wildcards, "DISABLE_WILDCARDS");
+        flag(f.verify_allow_broken, "VERIFY_ALLOW_BROKEN");
+        flag(f.verify_allow_sign_with_sha1, "VERIFY_ALLOW_SIGN_WITH_SHA1");
+        flag(f.verify_allow_sign_rsa_md5, "VERIFY_ALLOW_SIGN_RSA_MD5");
+        flag(f.verify_disable_crl_checks, "VERIFY_DISABLE_CRL_CHECKS");
+        flag(
+            f.allow_key_usage_violation,
+            "DEBUG_ALLOW_KEY_USAGE_VIOLATIONS",
+        );
+        flag(f.dumbfw, "DUMBFW");
+        flag(f.no_etm, "NO_ETM");
+        flag(f.force_etm, "FORCE_ETM");
+        flag(f.no_session_hash, "NO_SESSION_HASH");
+        flag(f.force_session_hash, "FORCE_SESSION_HASH");
+        flag(f.no_status_request, "NO_STATUS_REQUEST");
+        flag(f.fallback_scsv, "FALLBACK_SCSV");
+        flag(f.latest_record_version, "LATEST_RECORD_VERSION");
+        flag(
+            f.renegotiation != default.renegotiation,
+            match f.renegotiation {
+                Renegotiation::Unsafe => "UNSAFE_RENEGOTIATION",
+                Renegotiation::Safe => "SAFE_RENEGOTIATION",
+                Renegotiation::Disabled => "DISABLE_SAFE_RENEGOTIATION",
+                Renegotiation::Partial => "PARTIAL_RENEGOTIATION",
+            },
+        );
+        let profile = match self.profile {
+            None => None,
+            Some(Profile::SuiteB192) => return None,
+            Some(p) => Some(match p {
+                Profile::VeryWeak => "PROFILE_VERY_WEAK",
+                Profile::Low => "PROFILE_LOW",
+                Profile::Legacy => "PROFILE_LEGACY",
+                Profile::Medium => "PROFILE_MEDIUM",
+                Profile::High => "PROFILE_HIGH",
+                Profile::Ultra => "PROFILE_ULTRA",
+                Profile::Future => "PROFILE_FUTURE",
+                Profile::SuiteB128 | Profile::SuiteB192 => "PROFILE_SUITEB128",
+            }),
+        };
+        if let Some(p) = profile {
+            items.push(format!("%{p}"));
+        }
+        (items.len() <= eval::MAX_ELEMENTS).then(|| items.join(":"))
     }
 
     /// The negotiation policy this priority gives qtls: `base` with the

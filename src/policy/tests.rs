@@ -809,3 +809,181 @@ mod with_provider {
         );
     }
 }
+
+/// Everything `to_priority_string` keeps (not the security level, which
+/// only levels set, nor why TLS 1.3 went).
+fn same_resolution(a: &ResolvedPriority, b: &ResolvedPriority) -> bool {
+    a.protocols() == b.protocols()
+        && a.ciphers() == b.ciphers()
+        && a.macs() == b.macs()
+        && a.key_exchanges() == b.key_exchanges()
+        && a.groups() == b.groups()
+        && a.signatures() == b.signatures()
+        && a.client_cert_types() == b.client_cert_types()
+        && a.server_cert_types() == b.server_cert_types()
+        && a.tls13_suites() == b.tls13_suites()
+        // GnuTLS builds the wire list before it drops TLS 1.3, so a string
+        // that loses TLS 1.3 may list more groups than its canonical form.
+        && (!a.tls13_enabled() || a.wire_groups() == b.wire_groups())
+        && a.flags() == b.flags()
+        && a.profile() == b.profile()
+        && a.tls13_enabled() == b.tls13_enabled()
+}
+
+#[test]
+fn canonical_strings_re_resolve_identically() {
+    for s in [
+        "NORMAL",
+        "SECURE256:+SECURE128:%COMPAT",
+        "NORMAL:-VERS-ALL:+VERS-TLS1.3:+PSK:%SERVER_PRECEDENCE",
+        "NORMAL:+NULL:+CTYPE-SRV-ALL",
+        "NORMAL:-SIGN-ALL",
+        "NORMAL:-GROUP-ALL:+CURVE-Ed448:+CURVE-Ed25519:+PSK",
+        "PFS:%UNSAFE_RENEGOTIATION:%DISABLE_TLS13_COMPAT_MODE:%PROFILE_FUTURE",
+        "LEGACY:+GROUP-X25519-MLKEM768:-CTYPE-ALL",
+    ] {
+        let p = ok(s);
+        let c = p.to_priority_string().unwrap();
+        assert!(same_resolution(&p, &ok(&c)), "{s} -> {c}");
+    }
+    assert_eq!(
+        ok("NONE:+VERS-TLS1.3:+AES-128-GCM:+AEAD:+GROUP-X25519:+SIGN-eddsa-ed25519:%NO_TICKETS")
+            .to_priority_string()
+            .as_deref(),
+        Some("NONE:+VERS-TLS1.3:+AES-128-GCM:+AEAD:+GROUP-X25519:+SIGN-EdDSA-Ed25519:%NO_TICKETS")
+    );
+    assert_eq!(ok("SUITEB192").to_priority_string(), None);
+    // Every cipher, MAC and signature: more than 128 elements.
+    let mut all = String::from("NORMAL");
+    for n in Cipher::ALL
+        .iter()
+        .map(|c| c.name())
+        .chain(Mac::ALL.iter().map(|m| m.name()))
+    {
+        all.push_str(":+");
+        all.push_str(n);
+    }
+    for sg in Sign::all() {
+        all.push_str(":+SIGN-");
+        all.push_str(sg.name());
+    }
+    assert_eq!(eval::break_list(&all).len(), 115);
+    assert_eq!(ok(&all).to_priority_string(), None);
+}
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ITEMS: &[&str] = &[
+        "NORMAL",
+        "+SECURE128",
+        "SECURE192",
+        "+PERFORMANCE",
+        "+SUITEB128",
+        "LEGACY",
+        "PFS",
+        "NONE",
+        "+AES-128-GCM",
+        "-AES-256-GCM",
+        "+AES-128-CCM-8",
+        "-CHACHA20-POLY1305",
+        "+NULL",
+        "+CAMELLIA-128-GCM",
+        "+AEAD",
+        "-AEAD",
+        "+SHA256",
+        "-SHA1",
+        "+PSK",
+        "+DHE-PSK",
+        "-RSA",
+        "+SRP",
+        "+RSA-PSK",
+        "+ANON-ECDH",
+        "+VERS-TLS1.2",
+        "-VERS-TLS1.3",
+        "+VERS-TLS1.3",
+        "-VERS-TLS-ALL",
+        "+VERS-DTLS-ALL",
+        "-VERS-ALL",
+        "+GROUP-X25519",
+        "-GROUP-ALL",
+        "+GROUP-X25519-MLKEM768",
+        "+GROUP-GC256A",
+        "+CURVE-Ed25519",
+        "-GROUP-EC-ALL",
+        "+GROUP-DH-ALL",
+        "+SIGN-ML-DSA-65",
+        "-SIGN-ALL",
+        "+SIGN-ECDSA-SHA256",
+        "+SIGN-RSA-PSS-RSAE-SHA256",
+        "+CTYPE-ALL",
+        "-CTYPE-CLI-ALL",
+        "+GOST",
+        "-KX-ALL",
+        "+MAC-ALL",
+        "-CIPHER-ALL",
+        "+COMP-NULL",
+        "%COMPAT",
+        "%NO_TICKETS",
+        "%SERVER_PRECEDENCE",
+        "%NO_EXTENSIONS",
+        "%PROFILE_HIGH",
+        "%SAFE_RENEGOTIATION",
+        "+FOO",
+        "%compat",
+        "",
+        " +AES-128-GCM",
+    ];
+
+    proptest! {
+        #[test]
+        fn resolution_round_trips(idx in proptest::collection::vec(0..ITEMS.len(), 1..12), sep in "[: ]{0,2}") {
+            let s = idx.iter().filter_map(|i| ITEMS.get(*i)).copied().collect::<Vec<_>>().join(&alloc::format!(":{sep}"));
+            match ResolvedPriority::parse_gnutls(&s, None) {
+                Ok(p) => {
+                    if let Some(c) = p.to_priority_string() {
+                        let q = ResolvedPriority::parse_gnutls(&c, None);
+                        prop_assert!(q.as_ref().is_ok_and(|q| same_resolution(&p, q)), "{} -> {} -> {:?}", s, c, q);
+                    }
+                }
+                Err(PriorityError::InvalidRequest { position }) => prop_assert!(position <= s.len()),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// The fuzz target's invariants over the differential corpus.
+#[test]
+fn corpus_strings_keep_the_fuzz_invariants() {
+    let corpus = include_str!("../../interop/priority-strings.txt");
+    let mut checked = 0usize;
+    for line in corpus
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        // The string field of typed lines; escapes are left as they are.
+        let s = match line.split('\t').collect::<Vec<_>>().as_slice() {
+            [_, s, ..] => *s,
+            _ => line,
+        };
+        match ResolvedPriority::parse_gnutls(s, None) {
+            Ok(p) => {
+                if let Some(c) = p.to_priority_string() {
+                    let q = ResolvedPriority::parse_gnutls(&c, None).unwrap();
+                    assert!(same_resolution(&p, &q), "{s} -> {c}");
+                    assert_eq!(q.to_priority_string(), Some(c));
+                    checked += 1;
+                }
+                assert_eq!(
+                    ResolvedPriority::parse(s, None).is_ok(),
+                    p.tls13_loss().is_none()
+                );
+            }
+            Err(PriorityError::InvalidRequest { position }) => assert!(position <= s.len(), "{s}"),
+            Err(_) => {}
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
