@@ -1,5 +1,5 @@
 //! `qtls`: the command-line face of the engine (server, client, demo,
-//! verify, kat).
+//! verify, kat, priority).
 #![forbid(unsafe_code)]
 
 mod args;
@@ -7,6 +7,7 @@ mod client;
 mod common;
 mod demo;
 mod kat;
+mod priority;
 mod server;
 mod verify;
 
@@ -20,6 +21,7 @@ commands:
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
   verify   validate a certificate chain for a host name and purpose
+  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
         "verify" => verify::run(rest),
+        "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0
