@@ -151,11 +151,17 @@ mod tests {
     fn hex_decode_is_strict() {
         assert_eq!(hex_decode("00aBfF"), Ok(vec![0x00, 0xab, 0xff]));
         assert_eq!(hex_decode(""), Ok(vec![]));
-        assert_eq!(hex_decode("abc"), Err("hex string has an odd length".into()));
+        assert_eq!(
+            hex_decode("abc"),
+            Err("hex string has an odd length".into())
+        );
         assert_eq!(hex_decode("+f+f"), Err("invalid hex at offset 0".into()));
         assert_eq!(hex_decode("00zz"), Err("invalid hex at offset 2".into()));
         // A multi-byte character: no panic on a char boundary.
         assert_eq!(hex_decode("0é0"), Err("invalid hex at offset 0".into()));
-        assert_eq!(hex_decode(hex_encode(&[1, 2, 254]).as_str()), Ok(vec![1, 2, 254]));
+        assert_eq!(
+            hex_decode(hex_encode(&[1, 2, 254]).as_str()),
+            Ok(vec![1, 2, 254])
+        );
     }
 }

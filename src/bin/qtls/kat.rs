@@ -7,6 +7,32 @@
 //! lacks. `"ok"` always comes first, the outputs follow in name order. Every
 //! non-blank line gets exactly one response line, in order; blank lines are
 //! skipped. A bad line never stops the loop.
+//!
+//! Ops (field `op`), their fields and outputs; hashes are SHA-256, SHA-384,
+//! SHA-512 (and SHA-1 for `hash`, `hmac`, `hkdf`), curves P-256, P-384, P-521:
+//!
+//! | op | fields | output |
+//! |---|---|---|
+//! | `aead_seal` | `alg` (AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305, AES-128-CCM, AES-128-CCM-8), `key`, `nonce` (12 bytes), `aad`, `pt` | `out` = ct \|\| tag |
+//! | `aead_open` | `alg`, `key`, `nonce`, `aad`, `ct` (with the tag) | `out` = pt |
+//! | `hash` | `hash`, `data` | `out` |
+//! | `hmac` | `hash`, `key`, `data` | `out` |
+//! | `hkdf` | `hash`, `ikm`, `salt`, `info`, `len` (number) | `out` |
+//! | `hkdf_extract` | `hash`, `salt`, `ikm` | `out` |
+//! | `hkdf_expand_label` | `hash`, `secret`, `label` (text, without "tls13 "), `context`, `len` | `out` |
+//! | `x25519` | `scalar` (32 bytes), `u` | `out` |
+//! | `ecdh` | `curve`, `private` (big-endian integer), `public` (SEC1) | `out` |
+//! | `ecdsa_verify` | `curve`, `hash`, `encoding` (der, p1363), `public` (SEC1), `msg`, `sig` | `valid` |
+//! | `rsa_pss_verify` | `spki` (DER), `hash`, `mgf_hash`, `salt_len` (number), `msg`, `sig` | `valid` |
+//! | `rsa_pkcs1_verify` | `spki`, `hash`, `msg`, `sig` | `valid` |
+//! | `ed25519_verify` | `public`, `msg`, `sig` | `valid` |
+//! | `mldsa_verify` | `param` (ML-DSA-44/65/87), `public`, `msg`, optional `ctx`, `sig` | `valid` |
+//! | `mlkem_keygen` | `param` (ML-KEM-768/1024), `seed` (d \|\| z, 64 bytes) | `ek`, `dk` (expanded) |
+//! | `mlkem_encaps` | `param`, `ek`, `m` (32 bytes) | `c`, `out` |
+//! | `mlkem_decaps` | `param`, `seed`, `c` | `out` |
+//!
+//! A signature that does not verify, or a key unusable for the algorithm,
+//! is `"valid":false`, not an error.
 
 use crate::common::{hex_decode, hex_encode};
 use qtls::error::CryptoError;
@@ -49,7 +75,7 @@ pub fn run(_args: &[String]) -> i32 {
         }
         let resp = match std::str::from_utf8(&raw) {
             Ok(line) if line.trim().is_empty() => continue,
-            Ok(line) => respond(p.as_ref(), line),
+            Ok(line) => respond(p.as_ref(), line.trim_end_matches(['\n', '\r'])),
             Err(_) => render_error("request is not UTF-8"),
         };
         if writeln!(out, "{resp}").and_then(|_| out.flush()).is_err() {
