@@ -325,9 +325,18 @@ fn key_update_both_ways() {
         p.send(Who::Server, b"after server update"),
         b"after server update"
     );
+    assert_eq!(p.client.key_updates_sent(), 1);
+    assert_eq!(p.server.key_updates_received(), 1);
+    assert_eq!(p.server.key_updates_sent(), 1);
+    assert_eq!(p.client.key_updates_received(), 1);
     p.server.key_update(false).expect("key update");
     assert_eq!(p.send(Who::Server, b"again"), b"again");
     assert_eq!(p.send(Who::Client, b"and back"), b"and back");
+    // update_not_requested: the client does not answer.
+    assert_eq!(p.server.key_updates_sent(), 2);
+    assert_eq!(p.client.key_updates_received(), 2);
+    assert_eq!(p.client.key_updates_sent(), 1);
+    assert_eq!(p.server.key_updates_received(), 1);
 }
 
 #[test]
