@@ -964,6 +964,23 @@ qtls_client_cells() {
         srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
         -Verify 1 -verify_return_error -CAfile "$M/ca-cert.pem" -- \
         --ca "$M/ca-cert.pem" --cert "$M/client-mldsa65-cert.pem" --key "$M/client-mldsa65-key.pem"
+    # QEMU's hybrid client identities (ML-DSA-65 first, ECDSA second): the first one the
+    # server's CertificateRequest accepts. GnuTLS 3.7 knows no ML-DSA, OpenSSL 3.5 does.
+    local hy="$PKI/qemu-hybrid"
+    qtls_client_cell "qtls-client/gnutls-serv/client-auth-hybrid-identities" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'client\.qtls\.test' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$G/ca-cert.pem" --require-client-cert --verify-client-cert -- \
+        --ca "$G/ca-cert.pem" --cert "$hy/client-cert.pem" --key "$hy/client-key.pem" \
+        --cert "$hy/client-cert-0.pem" --key "$hy/client-key-0.pem"
+    qtls_client_cell "qtls-client/openssl35/client-auth-hybrid-identities" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl35 -cert "$hy/server-cert.pem" -key "$hy/server-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$hy/ca-cert.pem" -- \
+        --ca "$hy/ca-cert.pem" --cert "$hy/client-cert.pem" --key "$hy/client-key.pem" \
+        --cert "$hy/client-cert-0.pem" --key "$hy/client-key-0.pem"
     # Without a certificate the client answers with an empty one: certificate_required.
     qtls_client_cell "qtls-client/openssl30/client-auth-missing" \
         --client-fails 'received fatal alert: certificate_required' \
@@ -1135,6 +1152,19 @@ qtls_server_cells() {
             --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
             cli_openssl35 -CAfile "$M/ca-cert.pem" -groups "$(openssl_group "$g")"
     done
+
+    # Whose group order wins: gnutls-cli prefers SECP256R1 and sends shares for it and X25519;
+    # qtls prefers X25519. The client's order by default, the server's with --server-precedence.
+    qtls_server_cell "qtls-server/gnutls-cli/client-precedence" \
+        --server-log "$(qsrv secp256r1 sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-SECP256R1\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+    qtls_server_cell "qtls-server/gnutls-cli/server-precedence" \
+        --server-log "$(qsrv x25519 sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-X25519\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --server-precedence -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
 
     # HelloRetryRequest: the server only has a group the client offered but sent no share for.
     # gnutls-cli sends shares for its first two groups (X25519, SECP256R1).

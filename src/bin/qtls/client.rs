@@ -51,7 +51,14 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
         return Err("--ca CA.pem (or --psk, or --no-verify) is required".into());
     };
     let mut cfg = ClientConfig::new(p.clone(), verifier);
-    if let (Some(c), Some(k)) = (a.value("cert"), a.value("key")) {
+    // Several identities, like the server's: the first one the server's
+    // CertificateRequest accepts is used (QEMU's hybrid credential sets).
+    let certs = a.values("cert");
+    let keys = a.values("key");
+    if certs.len() != keys.len() {
+        return Err("each --cert needs a --key".into());
+    }
+    for (c, k) in certs.iter().zip(keys) {
         cfg.identities.push(common::load_identity(&p, c, k)?);
     }
     if let Some(hex) = a.value("psk") {
