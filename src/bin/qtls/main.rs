@@ -8,6 +8,7 @@ mod common;
 mod demo;
 mod kat;
 mod server;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,7 @@ commands:
   client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
+  verify   validate a certificate chain for a host name and purpose
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "client" => client::run(rest),
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
+        "verify" => verify::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0
