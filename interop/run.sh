@@ -671,7 +671,7 @@ peer_cells() {
 
 # The one-word switch for certificate verification by the qtls client: "no" while `--ca` is
 # not implemented (every `--ca FILE` given to cli_qtls becomes `--no-verify`), "yes" once it is.
-QTLS_VERIFY=no
+QTLS_VERIFY=yes
 
 srv_qtls() {
     need QTLS_BIN
@@ -871,6 +871,27 @@ qtls_client_cells() {
         --client-log "$(qcli X25519MLKEM768 sig=ecdsa_secp256r1_sha256)" \
         srv_openssl35 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
         --ca "$O/ca-cert.pem"
+
+    # The client verifies: the server's name, and its issuer. Its alert is protected with
+    # the client handshake keys (gnutls-serv discards an unprotected one): -d 5 shows it
+    # decrypted, with and without the compatibility ChangeCipherSpec before it.
+    qtls_client_cell "qtls-client/openssl30/x509-wrong-host" \
+        --client-fails 'handshake failed: certificate rejected: NameMismatch' \
+        --server-log 'alert bad certificate' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem" --host example.com
+    local compat flags
+    for compat in compat no-compat; do
+        flags=()
+        [ "$compat" = no-compat ] && flags=(--no-compat)
+        qtls_client_cell "qtls-client/gnutls-serv/x509-untrusted-$compat" \
+            --client-fails 'handshake failed: certificate rejected: UnknownIssuer' \
+            --server-log 'Decrypted Packet\[[0-9]+\] Alert\(21\)' \
+            --server-log 'Alert\[2\|48\] - CA is unknown - was received' \
+            srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+            -d 5 -- \
+            --ca "$O/ca-cert.pem" "${flags[@]}"
+    done
 
     # Groups: one group on both sides, so nothing else can be negotiated.
     for g in "${CLASSIC_GROUPS[@]}"; do
@@ -1257,6 +1278,49 @@ qtls_server_cells() {
         --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
         with_prelude "$OPENSSL_READY" K K -- \
         cli_openssl35 -CAfile "$M/ca-cert.pem"
+
+    # Client certificates, required by the qtls server and verified against --client-ca.
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Status: The certificate is trusted' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --x509certfile "$G/client-ecdsa-cert.pem" --x509keyfile "$G/client-ecdsa-key.pem"
+    qtls_server_cell "qtls-server/openssl30/client-auth" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=rsa_pss_rsae_sha256)" \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" --require-client-cert -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+    qtls_server_cell "qtls-server/openssl35/client-auth-mldsa65" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --client-ca "$M/ca-cert.pem" --require-client-cert -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
+    # QEMU's x509 servers request a certificate without requiring one.
+    qtls_server_cell "qtls-server/openssl30/client-auth-requested-none" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 closed-by=client)" \
+        --no-server-log 'client-sig=' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem"
+    # Required but not given: certificate_required (116, RFC 8446 §4.4.2.4).
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth-missing" \
+        --client-fails 'Received alert \[116\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # A certificate from another CA: unknown_ca (48).
+    qtls_server_cell "qtls-server/openssl30/client-auth-untrusted" \
+        --client-fails 'alert unknown ca' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
 
     # PSK with a HelloRetryRequest (and a cookie): the client's binders cover the retried hello.
     qtls_server_cell "qtls-server/gnutls-cli/psk_dhe_ke-hrr-cookie" \
