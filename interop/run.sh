@@ -1322,6 +1322,13 @@ qtls_server_cells() {
         cli_openssl30 -CAfile "$O/ca-cert.pem" \
         -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
 
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth-untrusted" \
+        --client-fails 'Received alert \[48\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --x509certfile "$G/client-rsa-cert.pem" --x509keyfile "$G/client-rsa-key.pem"
+
     # PSK with a HelloRetryRequest (and a cookie): the client's binders cover the retried hello.
     qtls_server_cell "qtls-server/gnutls-cli/psk_dhe_ke-hrr-cookie" \
         --server-log "$(qsrv secp384r1 psk=alice hrr)" \
