@@ -669,10 +669,6 @@ peer_cells() {
 # it, on the peer's side too, so a cell that silently negotiated something else fails.
 # A missing qtls binary fails these cells (build it with `cargo build`, or set QTLS_BIN).
 
-# The one-word switch for certificate verification by the qtls client: "no" while `--ca` is
-# not implemented (every `--ca FILE` given to cli_qtls becomes `--no-verify`), "yes" once it is.
-QTLS_VERIFY=yes
-
 srv_qtls() {
     need QTLS_BIN
     REPLY_MODE="echo"
@@ -687,18 +683,7 @@ srv_qtls_http() {
 
 cli_qtls() {
     need QTLS_BIN
-    local args=()
-    while [ "$#" -gt 0 ]; do
-        if [ "$1" = --ca ] && [ "$QTLS_VERIFY" != yes ]; then
-            args+=(--no-verify)
-            shift 2
-        else
-            args+=("$1")
-            shift
-        fi
-    done
-    converse "$CELL_DIR/client.log" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost \
-        "${args[@]}"
+    converse "$CELL_DIR/client.log" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost "$@"
 }
 
 qtls_server_cell() {
@@ -1089,6 +1074,13 @@ qtls_client_cells() {
         srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -tls1_2 -- \
         --ca "$O/ca-cert.pem"
 
+    # ALPN: the server picks from the client's list.
+    qtls_client_cell "qtls-client/openssl30/alpn" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256 alpn=http/1\.1)" \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -alpn http/1.1 -- \
+        --ca "$O/ca-cert.pem" --alpn h2 --alpn http/1.1
+
     # Server-initiated close: HTTP servers answer a GET, send close_notify and hang up.
     qtls_client_cell "qtls-client/gnutls-serv/server-close" \
         --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
@@ -1394,6 +1386,17 @@ qtls_server_cells() {
         --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer is incompatible: NoTls13$' \
         --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
         cli_openssl30 -CAfile "$O/ca-cert.pem" -tls1_2
+
+    # ALPN: the server picks; no overlap is no_application_protocol (RFC 7301 §3.2).
+    qtls_server_cell "qtls-server/gnutls-cli/alpn" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 alpn=http/1\.1)" \
+        --client-log '^- Application protocol: http/1\.1' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --alpn http/1.1 -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --alpn=h2 --alpn=http/1.1
+    qtls_server_cell "qtls-server/gnutls-cli/alpn-mismatch" \
+        --client-fails 'Received alert \[120\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --alpn http/1.1 -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --alpn=h2
 
     # Server-initiated close: qtls server --http answers the GET and sends close_notify first.
     qtls_server_cell "qtls-server/gnutls-cli/server-close" --http \
