@@ -1074,6 +1074,14 @@ qtls_client_cells() {
         srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -tls1_2 -- \
         --ca "$O/ca-cert.pem"
 
+    # Records padded to 512 bytes and handshake messages split over 512-byte records: the
+    # ML-DSA-65 certificate alone takes a dozen.
+    qtls_client_cell "qtls-client/openssl35/padded-fragmented-records" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65)" \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -record_padding 512 -max_send_frag 512 -- \
+        --ca "$M/ca-cert.pem"
+
     # ALPN: the server picks from the client's list.
     qtls_client_cell "qtls-client/openssl30/alpn" \
         --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256 alpn=http/1\.1)" \
@@ -1386,6 +1394,14 @@ qtls_server_cells() {
         --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer is incompatible: NoTls13$' \
         --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
         cli_openssl30 -CAfile "$O/ca-cert.pem" -tls1_2
+
+    # Records padded to 512 bytes and the client's flight split over 512-byte records.
+    qtls_server_cell "qtls-server/openssl35/padded-fragmented-records" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --client-ca "$M/ca-cert.pem" --require-client-cert -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -record_padding 512 -max_send_frag 512 \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
 
     # ALPN: the server picks; no overlap is no_application_protocol (RFC 7301 §3.2).
     qtls_server_cell "qtls-server/gnutls-cli/alpn" \
