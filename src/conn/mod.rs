@@ -119,6 +119,8 @@ pub struct Connection {
     peer_closed: bool,
     sent_close: bool,
     key_updates_in_a_row: u32,
+    key_updates_sent: u64,
+    key_updates_received: u64,
     post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
 }
 
@@ -163,6 +165,8 @@ impl Connection {
             peer_closed: false,
             sent_close: false,
             key_updates_in_a_row: 0,
+            key_updates_sent: 0,
+            key_updates_received: 0,
             post: None,
         }
     }
@@ -418,6 +422,17 @@ impl Connection {
         self.send_key_update(request_peer).map_err(|e| self.fail(e))
     }
 
+    /// How many KeyUpdate messages we have sent (on request or in answer
+    /// to the peer's update_requested) since the handshake.
+    pub fn key_updates_sent(&self) -> u64 {
+        self.key_updates_sent
+    }
+
+    /// How many KeyUpdate messages we have received from the peer.
+    pub fn key_updates_received(&self) -> u64 {
+        self.key_updates_received
+    }
+
     /// Fills `out` with keying material exported per RFC 8446 §7.5 from
     /// the exporter_master_secret, for `label` and `context`.
     pub fn export_keying_material(
@@ -440,7 +455,9 @@ impl Connection {
         } else {
             KeyUpdateRequest::UPDATE_NOT_REQUESTED
         };
-        post.send_key_update(&mut self.tx, req)
+        post.send_key_update(&mut self.tx, req)?;
+        self.key_updates_sent = self.key_updates_sent.saturating_add(1);
+        Ok(())
     }
 
     fn post_handshake(&mut self, msg: &handshake::Message) -> Result<(), Error> {
@@ -448,8 +465,12 @@ impl Connection {
             .post
             .as_mut()
             .ok_or(Error::Unreachable("post-handshake state missing"))?;
-        let is_key_update = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        let (is_key_update, answered) = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        if answered {
+            self.key_updates_sent = self.key_updates_sent.saturating_add(1);
+        }
         if is_key_update {
+            self.key_updates_received = self.key_updates_received.saturating_add(1);
             self.key_updates_in_a_row = self.key_updates_in_a_row.saturating_add(1);
             if self.key_updates_in_a_row > MAX_KEY_UPDATES_IN_A_ROW {
                 return Err(PeerMisbehaved::TooManyKeyUpdates.into());

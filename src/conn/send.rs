@@ -18,6 +18,8 @@ pub(crate) struct Sender {
     taken: usize,
     hs_pending: Vec<u8>,
     sealer: Option<RecordSealer>,
+    /// The compatibility ChangeCipherSpec is owed before the next protected record.
+    ccs_owed: bool,
     fragmenter: Fragmenter,
     #[cfg(feature = "test-hooks")]
     pub(crate) hook: Option<super::HandshakeHook>,
@@ -30,6 +32,7 @@ impl Sender {
             taken: 0,
             hs_pending: Vec::new(),
             sealer: None,
+            ccs_owed: false,
             fragmenter: Fragmenter::new(),
             #[cfg(feature = "test-hooks")]
             hook: None,
@@ -86,6 +89,16 @@ impl Sender {
         Ok(())
     }
 
+    /// Like [`Sender::set_sealer`], with the compatibility ChangeCipherSpec
+    /// (RFC 8446 §D.4) written just before the first protected record,
+    /// whichever comes first: the client's second flight or an alert that
+    /// ends the handshake before it.
+    pub(crate) fn set_sealer_after_ccs(&mut self, sealer: RecordSealer) -> Result<(), Error> {
+        self.set_sealer(sealer)?;
+        self.ccs_owed = true;
+        Ok(())
+    }
+
     /// Honours the peer's record_size_limit (RFC 8449 §4); an invalid value
     /// (below 64) is illegal_parameter.
     pub(crate) fn set_peer_record_size_limit(&mut self, limit: u16) -> Result<(), Error> {
@@ -133,6 +146,14 @@ impl Sender {
         let max = self.fragmenter.max_fragment();
         match self.sealer.as_mut() {
             Some(sealer) => {
+                if core::mem::take(&mut self.ccs_owed) {
+                    write_plaintext(
+                        ContentType::CHANGE_CIPHER_SPEC,
+                        LEGACY_VERSION_TLS12,
+                        &[1],
+                        &mut self.out,
+                    )?;
+                }
                 for chunk in data.chunks(max) {
                     sealer.seal(typ, chunk, 0, &mut self.out)?;
                 }

@@ -85,7 +85,6 @@ pub(crate) struct Handshaking {
     client_hs: HsTraffic,
     server_hs: HsTraffic,
     psk_mode: bool,
-    sent_ccs: bool,
     cert_request: Option<CertRequest>,
     server_cert: Vec<Vec<u8>>,
     sent_sni: bool,
@@ -568,6 +567,16 @@ impl ExpectServerHello {
             let (k, iv) = server_hs.read_keys(&ctx)?;
             io.rx.set_read_keys(k, iv)?
         };
+        // RFC 8446 §6, §7.3: from here on the server reads our records under
+        // client_handshake_traffic_secret, so an alert we send before our
+        // second flight (a rejected certificate) must be protected with it
+        // too; the compatibility CCS still goes first (§D.4).
+        let sealer = client_hs.sealer(&ctx)?;
+        if self.config.policy.middlebox_compat && !self.sent_ccs {
+            io.tx.set_sealer_after_ccs(sealer)?;
+        } else {
+            io.tx.set_sealer(sealer)?;
+        }
         io.negotiated.version = Some(ProtocolVersion::TLSV1_3);
         io.negotiated.suite = Some(suite.suite);
         io.negotiated.key_size = suite.aead.key_len();
@@ -586,7 +595,6 @@ impl ExpectServerHello {
             client_hs,
             server_hs,
             psk_mode: psk.is_some(),
-            sent_ccs: self.sent_ccs,
             cert_request: None,
             server_cert: Vec::new(),
             sent_sni,
@@ -770,11 +778,8 @@ impl Handshaking {
             io.rx.set_read_keys(k, iv)?
         };
 
-        // Our second flight: CCS (compat), then under client handshake keys.
-        if s.config.policy.middlebox_compat && !s.sent_ccs {
-            io.tx.send_ccs()?;
-        }
-        io.tx.set_sealer(s.client_hs.sealer(&s.ctx)?)?;
+        // Our second flight, under the client handshake keys installed at
+        // ServerHello (preceded by the compatibility CCS).
         if let Some(cr) = &s.cert_request {
             send_client_certificate(io, &s.config, &s.ctx, &mut transcript, cr)?;
         }

@@ -127,6 +127,16 @@ pub fn describe(conn: &Connection) -> String {
     parts.join(" ")
 }
 
+/// What happened after the handshake, for the end of a connection's line:
+/// KeyUpdates each way and which side closed first.
+pub fn session_summary(conn: &Connection, closed_by: &str) -> String {
+    format!(
+        " key-updates-sent={} key-updates-received={} closed-by={closed_by}",
+        conn.key_updates_sent(),
+        conn.key_updates_received()
+    )
+}
+
 /// The verifier for `--ca` on a client: path validation to the CAs in the
 /// file, with GnuTLS's host-name rules.
 pub fn server_verifier(

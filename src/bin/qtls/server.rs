@@ -177,6 +177,14 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
             out.flush().ok();
         },
     }
+    let closed_by = if tls.conn().peer_closed() {
+        "client"
+    } else {
+        "server"
+    };
     tls.bye().ok();
-    Ok(desc)
+    Ok(format!(
+        "{desc}{}",
+        common::session_summary(tls.conn(), closed_by)
+    ))
 }
