@@ -96,6 +96,10 @@ pub struct Negotiated {
     pub hello_retry: bool,
 }
 
+/// A test hook over our own outgoing handshake messages (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub type HandshakeHook = alloc::boxed::Box<dyn FnMut(&mut Vec<u8>) + Send>;
+
 /// Rejected 0-RTT data a server skips before giving up (RFC 8446 §4.2.10).
 pub(crate) const MAX_REJECTED_EARLY_DATA: usize = 64 * 1024;
 
@@ -161,6 +165,14 @@ impl Connection {
             key_updates_in_a_row: 0,
             post: None,
         }
+    }
+
+    /// Test-only (feature `test-hooks`): every handshake message this side
+    /// sends passes through `hook` after entering our own transcript, so a
+    /// test can make a peer receive a malformed or out-of-order message.
+    #[cfg(feature = "test-hooks")]
+    pub fn set_handshake_send_hook(&mut self, hook: HandshakeHook) {
+        self.tx.hook = Some(hook);
     }
 
     /// Which side this connection is.

@@ -19,6 +19,8 @@ pub(crate) struct Sender {
     hs_pending: Vec<u8>,
     sealer: Option<RecordSealer>,
     fragmenter: Fragmenter,
+    #[cfg(feature = "test-hooks")]
+    pub(crate) hook: Option<super::HandshakeHook>,
 }
 
 impl Sender {
@@ -29,6 +31,8 @@ impl Sender {
             hs_pending: Vec::new(),
             sealer: None,
             fragmenter: Fragmenter::new(),
+            #[cfg(feature = "test-hooks")]
+            hook: None,
         }
     }
 
@@ -50,6 +54,13 @@ impl Sender {
 
     /// Queues a handshake message; it is written out at the next flush or key change.
     pub(crate) fn queue_handshake(&mut self, msg: &[u8]) {
+        #[cfg(feature = "test-hooks")]
+        if let Some(hook) = self.hook.as_mut() {
+            let mut m = msg.to_vec();
+            hook(&mut m);
+            self.hs_pending.extend_from_slice(&m);
+            return;
+        }
         self.hs_pending.extend_from_slice(msg);
     }
 

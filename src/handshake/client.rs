@@ -439,19 +439,8 @@ impl ExpectServerHello {
         m: &Message,
         sh: &ServerHello,
     ) -> Result<Handshaking, Error> {
-        let mut version = None;
-        let mut share: Option<&KeyShareEntry> = None;
-        let mut psk_index = None;
-        for e in &sh.extensions {
-            match e {
-                ServerExtension::SupportedVersions(v) => version = Some(*v),
-                ServerExtension::KeyShare(k) => share = Some(k),
-                ServerExtension::PreSharedKey(i) => psk_index = Some(*i),
-                ServerExtension::Unknown { typ, .. } => {
-                    return Err(PeerMisbehaved::UnsolicitedExtension(typ.0).into());
-                }
-            }
-        }
+        // The version first: a TLS 1.2 ServerHello's extensions mean nothing to us.
+        let version = sh.supported_version();
         if version.is_none() {
             // RFC 8446 §4.1.3: a TLS 1.2-or-older answer must not carry the
             // downgrade sentinel; either way we only speak TLS 1.3.
@@ -460,6 +449,18 @@ impl ExpectServerHello {
                 return Err(PeerMisbehaved::IllegalParameter("downgrade sentinel").into());
             }
             return Err(PeerIncompatible::NoTls13.into());
+        }
+        let mut share: Option<&KeyShareEntry> = None;
+        let mut psk_index = None;
+        for e in &sh.extensions {
+            match e {
+                ServerExtension::SupportedVersions(_) => {}
+                ServerExtension::KeyShare(k) => share = Some(k),
+                ServerExtension::PreSharedKey(i) => psk_index = Some(*i),
+                ServerExtension::Unknown { typ, .. } => {
+                    return Err(PeerMisbehaved::UnsolicitedExtension(typ.0).into());
+                }
+            }
         }
         check_selected_version(version)?;
         check_legacy_fields(

@@ -69,6 +69,8 @@ pub fn hex_decode(s: &str) -> Result<Vec<u8>, String> {
         .step_by(2)
         .map(|i| {
             s.get(i..i + 2)
+                // from_str_radix alone would take a sign ("+f").
+                .filter(|b| b.bytes().all(|c| c.is_ascii_hexdigit()))
                 .and_then(|b| u8::from_str_radix(b, 16).ok())
                 .ok_or_else(|| format!("invalid hex at offset {i}"))
         })
@@ -144,18 +146,48 @@ pub fn describe(conn: &Connection) -> String {
     parts.join(" ")
 }
 
-/// The verifier for `--ca` on a client: path validation to the CAs in the file.
+/// The verifier for `--ca` on a client: path validation to the CAs in the
+/// file, with GnuTLS's host-name rules.
 pub fn server_verifier(
-    _p: &Arc<dyn CryptoProvider>,
-    _ca: &str,
+    p: &Arc<dyn CryptoProvider>,
+    ca: &str,
 ) -> Result<Arc<dyn qtls::verify::ServerCertVerifier>, String> {
-    Err("--ca needs the X.509 validator, which is not built yet: use --no-verify".into())
+    let anchors = read_pem(ca, "CERTIFICATE")?;
+    let v = qtls::x509::Verifier::server(anchors, p.clone())
+        .map_err(|e| format!("{ca}: unusable CA certificate: {e}"))?;
+    Ok(Arc::new(v))
 }
 
 /// The verifier for `--client-ca` on a server.
 pub fn client_verifier(
-    _p: &Arc<dyn CryptoProvider>,
-    _ca: &str,
+    p: &Arc<dyn CryptoProvider>,
+    ca: &str,
 ) -> Result<Arc<dyn qtls::verify::ClientCertVerifier>, String> {
-    Err("--client-ca needs the X.509 validator, which is not built yet".into())
+    let anchors = read_pem(ca, "CERTIFICATE")?;
+    let v = qtls::x509::Verifier::client(anchors, p.clone())
+        .map_err(|e| format!("{ca}: unusable CA certificate: {e}"))?;
+    Ok(Arc::new(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_decode_is_strict() {
+        assert_eq!(hex_decode("00aBfF"), Ok(vec![0x00, 0xab, 0xff]));
+        assert_eq!(hex_decode(""), Ok(vec![]));
+        assert_eq!(
+            hex_decode("abc"),
+            Err("hex string has an odd length".into())
+        );
+        assert_eq!(hex_decode("+f+f"), Err("invalid hex at offset 0".into()));
+        assert_eq!(hex_decode("00zz"), Err("invalid hex at offset 2".into()));
+        // A multi-byte character: no panic on a char boundary.
+        assert_eq!(hex_decode("0é0"), Err("invalid hex at offset 0".into()));
+        assert_eq!(
+            hex_decode(hex_encode(&[1, 2, 254]).as_str()),
+            Ok(vec![1, 2, 254])
+        );
+    }
 }

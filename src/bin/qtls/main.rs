@@ -9,6 +9,7 @@ mod demo;
 mod kat;
 mod priority;
 mod server;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,7 @@ commands:
   client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
+  verify   validate a certificate chain for a host name and purpose
   priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 ";
 
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         "client" => client::run(rest),
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
+        "verify" => verify::run(rest),
         "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
