@@ -48,8 +48,12 @@ QTLS_BIN="${QTLS_BIN:-$(find_qtls)}"
 GNUTLS_CLI="${GNUTLS_CLI:-$(command -v gnutls-cli || true)}"
 
 die() { printf 'priority-diff: error: %s\n' "$*" >&2; printf 'priority-diff: 0 passed, 1 failed\n'; exit 1; }
-[ -n "$GNUTLS_CLI" ] && [ -x "$GNUTLS_CLI" ] || die "gnutls-cli not found (apt-get install gnutls-bin)"
-[ -n "$QTLS_BIN" ] && [ -x "$QTLS_BIN" ] || die "qtls binary not found (cargo build, or set QTLS_BIN)"
+if [ -z "$GNUTLS_CLI" ] || [ ! -x "$GNUTLS_CLI" ]; then
+    die "gnutls-cli not found (apt-get install gnutls-bin)"
+fi
+if [ -z "$QTLS_BIN" ] || [ ! -x "$QTLS_BIN" ]; then
+    die "qtls binary not found (cargo build, or set QTLS_BIN)"
+fi
 [ -r "$CORPUS" ] || die "corpus $CORPUS not readable"
 "$GNUTLS_CLI" --version 2>/dev/null | head -1 | grep -q '^gnutls-cli 3\.7\.' ||
     die "gnutls-cli is not GnuTLS 3.7 ($("$GNUTLS_CLI" --version 2>/dev/null | head -1))"

@@ -1437,6 +1437,65 @@ qtls_cells() {
     qtls_server_cells
 }
 
+# === Priority-string cells ======================================================================
+#
+# GnuTLS priority strings (issue 7): priority-diff.sh compares qtls's resolution of its corpus
+# with gnutls-cli's, and `--priority` on qtls server/client must change what real peers
+# negotiate: suite order, %SERVER_PRECEDENCE, group choice, @SYSTEM and QEMU's post-quantum
+# opt-out string.
+
+PQ_OPT_OUT="-SIGN-ML-DSA-65:-SIGN-ML-DSA-44:-SIGN-ML-DSA-87:-GROUP-X25519-MLKEM768"
+PQ_OPT_OUT+=":-GROUP-SECP256R1-MLKEM768:-GROUP-SECP384R1-MLKEM1024"
+
+priority_diff() {
+    need QTLS_BIN
+    QTLS_BIN="$QTLS_BIN" "$ROOT/interop/priority-diff.sh" >"$CELL_DIR/diff.log" 2>&1 ||
+        fail "$(tail -n 1 "$CELL_DIR/diff.log") (see diff.log)"
+}
+
+# A qtls server whose @SYSTEM enables the X25519-MLKEM768 hybrid, as distribution policies do.
+srv_qtls_system() {
+    printf '[priorities]\nSYSTEM = NORMAL:+GROUP-X25519-MLKEM768\n' >"$CELL_DIR/gnutls.config"
+    GNUTLS_SYSTEM_PRIORITY_FILE="$CELL_DIR/gnutls.config" srv_qtls "$@"
+}
+
+priority_cells() {
+    local ecdsa=(--cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem")
+    local both="NORMAL:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM"
+    cell priority/diff priority_diff
+    # gnutls-cli prefers AES-256-GCM; the server's order wins only with %SERVER_PRECEDENCE.
+    QTLS_CHECKS=(--client-log '-\(AES-256-GCM\)' --server-log 'TLS_AES_256_GCM_SHA384')
+    qtls_server_cell qtls-server/gnutls-cli/priority-client-order \
+        "${ecdsa[@]}" --priority "$both" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--client-log '-\(AES-128-GCM\)' --server-log 'TLS_AES_128_GCM_SHA256')
+    qtls_server_cell qtls-server/gnutls-cli/priority-server-precedence \
+        "${ecdsa[@]}" --priority "$both:%SERVER_PRECEDENCE" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # Only secp384r1: gnutls-cli's shares (secp256r1, x25519) get a HelloRetryRequest.
+    QTLS_CHECKS=(--client-log 'ECDHE-SECP384R1' --server-log 'group=secp384r1.* hrr')
+    qtls_server_cell qtls-server/gnutls-cli/priority-group \
+        "${ecdsa[@]}" --priority "NORMAL:-GROUP-ALL:+GROUP-SECP384R1" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # OpenSSL 3.5 offers X25519MLKEM768 first: taken under @SYSTEM, refused after the opt-out.
+    QTLS_CHECKS=(--server-log 'group=X25519MLKEM768')
+    cell qtls-server/openssl35/priority-system-pq pair "${QTLS_CHECKS[@]}" \
+        srv_qtls_system "${ecdsa[@]}" --priority "@SYSTEM" -- cli_openssl35 -CAfile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--server-log 'group=x25519' --no-server-log 'group=X25519MLKEM768')
+    cell qtls-server/openssl35/priority-pq-opt-out pair "${QTLS_CHECKS[@]}" \
+        srv_qtls_system "${ecdsa[@]}" --priority "@SYSTEM:$PQ_OPT_OUT" -- cli_openssl35 -CAfile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--client-log 'TLS_CHACHA20_POLY1305_SHA256')
+    qtls_client_cell qtls-client/gnutls-serv/priority-suite \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305"
+    QTLS_CHECKS=(--client-log 'group=secp521r1')
+    qtls_client_cell qtls-client/openssl30/priority-group \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-GROUP-ALL:+GROUP-SECP521R1"
+    QTLS_CHECKS=(--client-fails 'Unable to set TLS session priority NORMAL:-VERS-TLS1\.3: No or insufficient priorities were set\.')
+    qtls_client_cell qtls-client/gnutls-serv/priority-no-tls13 \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-VERS-TLS1.3"
+    QTLS_CHECKS=()
+}
+
 # --- Main -----------------------------------------------------------------------------------
 
 printf 'interop: peers: gnutls-cli=%s openssl=%s openssl-3.5=%s qtls=%s\n' \
@@ -1454,6 +1513,7 @@ cell pki/psk pki_psk
 cell pki/qemu-dirs pki_qemu_dirs
 peer_cells
 qtls_cells
+priority_cells
 
 kill_groups "$WORK/pgids"
 if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then

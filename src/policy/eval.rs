@@ -487,6 +487,11 @@ fn finish(mut st: State, sys: Option<&SystemConfig>) -> Result<ResolvedPriority,
         }
     }
     for k in &st.kx {
+        // Only emptiness and the first EC/DH suite matter: skip exchanges
+        // that can change neither.
+        if n_tls12 > 0 && (have_ec || !k.uses_ec()) && (have_dh || !k.uses_dh()) {
+            continue;
+        }
         for c in &st.ciphers {
             for m in &st.macs {
                 if !TLS12_SUITES.contains(&(*k, *c, *m)) {

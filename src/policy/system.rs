@@ -40,6 +40,9 @@ pub struct Overrides {
 pub struct SystemConfig {
     priorities: Vec<(String, String)>,
     overrides: Overrides,
+    /// `[overrides]` entries, applied once the file is read (GnuTLS reads
+    /// `[global]` first, so the mode is known before any override).
+    raw_overrides: Vec<(String, String)>,
     allowlisting: bool,
 }
 
@@ -133,10 +136,17 @@ impl SystemConfig {
                 }
             }
         }
-        match error {
-            Some(line) => Err(ConfigSyntaxError { line }),
-            None => Ok(cfg),
+        if let Some(line) = error {
+            return Err(ConfigSyntaxError { line });
         }
+        // Allowlisting files use other names, which qtls does not implement.
+        if !cfg.allowlisting {
+            for (name, value) in core::mem::take(&mut cfg.raw_overrides) {
+                cfg.handle_override(&name, first_word(&value));
+            }
+        }
+        cfg.raw_overrides.clear();
+        Ok(cfg)
     }
 
     fn handle(&mut self, section: &str, name: &str, value: &str) {
@@ -148,7 +158,8 @@ impl SystemConfig {
                 self.allowlisting = first_word(value).eq_ignore_ascii_case("allowlist");
             }
         } else if section.eq_ignore_ascii_case("overrides") {
-            self.handle_override(name, first_word(value));
+            self.raw_overrides
+                .push((String::from(name), String::from(value)));
         }
     }
 
@@ -314,7 +325,11 @@ mod tests {
         assert_eq!(o.insecure_hashes, ["SHA1"]);
         assert!(o.disabled_macs.is_empty());
         assert!(!c.is_allowlisting());
-        assert!(cfg("[global]\noverride-mode = allowlist\n").is_allowlisting());
+        let allow = cfg(
+            "[overrides]\ntls-disabled-cipher = AES-128-CBC\n[global]\noverride-mode = allowlist\n",
+        );
+        assert!(allow.is_allowlisting());
+        assert_eq!(allow.overrides(), &Overrides::default());
     }
 
     #[test]

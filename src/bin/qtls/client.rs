@@ -22,6 +22,7 @@ const VALUE_OPTS: &[&str] = &[
     "psk",
     "psk-identity",
     "groups",
+    "priority",
     "alpn",
     "key-shares",
     "timeout",
@@ -65,12 +66,15 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
         let id = a.value("psk-identity").unwrap_or("qemu");
         cfg.psks.push(common::psk_from_args(hex, id)?);
     }
+    common::apply_priority(&mut cfg.policy, p.as_ref(), a.value("priority"))?;
     common::apply_groups(&mut cfg.policy, a.value("groups"))?;
     if let Some(n) = a.value("key-shares") {
         cfg.key_shares = n.parse().map_err(|_| "--key-shares needs a number")?;
     }
     cfg.send_sni = !a.flag("no-sni");
-    cfg.policy.middlebox_compat = !a.flag("no-compat");
+    if a.flag("no-compat") {
+        cfg.policy.middlebox_compat = false;
+    }
     cfg.alpn = a
         .values("alpn")
         .iter()

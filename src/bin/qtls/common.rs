@@ -1,5 +1,6 @@
 //! What the server and client commands share: loading PEM credentials,
-//! parsing group lists and PSKs, and describing a negotiated connection.
+//! parsing priority strings, group lists and PSKs, and describing a
+//! negotiated connection.
 
 use qtls::codec::enums::NamedGroup;
 use qtls::config::{ExternalPsk, Identity, Policy};
@@ -88,6 +89,24 @@ pub fn psk_from_args(hex: &str, identity: &str) -> Result<ExternalPsk, String> {
         return Err("--psk: empty key".into());
     }
     Ok(ExternalPsk::new(identity.as_bytes(), &key))
+}
+
+/// Applies `--priority STR` (a GnuTLS priority string) to a policy; the
+/// error reads as QEMU's when a session cannot use the string.
+pub fn apply_priority(
+    policy: &mut Policy,
+    provider: &dyn CryptoProvider,
+    priority: Option<&str>,
+) -> Result<(), String> {
+    let Some(prio) = priority else {
+        return Ok(());
+    };
+    let system = qtls::policy::load_system_config()
+        .map_err(|e| format!("the system priority file is invalid at line {}", e.line))?;
+    qtls::policy::ResolvedPriority::parse(prio, system.as_ref())
+        .and_then(|r| r.to_policy(policy, provider))
+        .map(|p| *policy = p)
+        .map_err(|e| qtls::policy::qemu_session_priority_error(prio, &e))
 }
 
 /// Applies `--groups` to a policy.

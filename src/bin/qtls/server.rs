@@ -19,6 +19,7 @@ const VALUE_OPTS: &[&str] = &[
     "psk-identity",
     "client-ca",
     "groups",
+    "priority",
     "count",
     "alpn",
 ];
@@ -64,9 +65,14 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
             ClientAuth::Request(v)
         };
     }
+    common::apply_priority(&mut cfg.policy, p.as_ref(), a.value("priority"))?;
     common::apply_groups(&mut cfg.policy, a.value("groups"))?;
-    cfg.policy.middlebox_compat = !a.flag("no-compat");
-    cfg.policy.server_precedence = a.flag("server-precedence");
+    if a.flag("no-compat") {
+        cfg.policy.middlebox_compat = false;
+    }
+    if a.flag("server-precedence") {
+        cfg.policy.server_precedence = true;
+    }
     cfg.hrr_cookie = a.flag("hrr-cookie");
     cfg.alpn = a
         .values("alpn")
