@@ -39,6 +39,8 @@ pub mod pem;
 #[cfg(feature = "std")]
 pub mod pki;
 pub mod provider;
+#[cfg(feature = "std")]
+pub mod qemu;
 pub mod record;
 pub mod suites;
 pub mod transcript;
