@@ -33,7 +33,12 @@ extern crate std;
 extern crate self as qtls;
 
 pub mod codec;
+pub mod config;
+pub mod conn;
 pub mod error;
+pub(crate) mod handshake;
+#[cfg(feature = "std")]
+pub mod io;
 pub mod key_schedule;
 pub mod pem;
 #[cfg(feature = "std")]
@@ -43,6 +48,13 @@ pub mod provider;
 pub mod qemu;
 pub mod record;
 pub mod suites;
+pub mod time;
 pub mod transcript;
+pub mod verify;
+pub mod x509;
 
+pub use config::{ClientConfig, ServerConfig};
+pub use conn::{AppRead, Connection, Progress};
 pub use error::Error;
+pub use handshake::Side;
+pub use time::UnixTime;

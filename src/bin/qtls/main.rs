@@ -1,2 +1,47 @@
+//! `qtls`: the command-line face of the engine (server, client, demo,
+//! verify, kat).
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod args;
+mod client;
+mod common;
+mod demo;
+mod kat;
+mod server;
+mod verify;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: qtls <command> [options]
+
+commands:
+  server   run a TLS 1.3 server (--listen ADDR:PORT with --cert/--key or --psk/--psk-identity)
+  client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
+  kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
+  demo     make a throw-away PKI and PSK, and run client against server on loopback
+  verify   validate a certificate chain for a host name and purpose
+";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = argv.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let code = match cmd.as_str() {
+        "server" => server::run(rest),
+        "client" => client::run(rest),
+        "demo" => demo::run(rest),
+        "kat" => kat::run(rest),
+        "verify" => verify::run(rest),
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            0
+        }
+        other => {
+            eprintln!("qtls: unknown command '{other}'\n{USAGE}");
+            2
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

@@ -1,0 +1,229 @@
+//! `qtls client HOST:PORT`: connects, verifies, prints what was negotiated
+//! on stderr, then relays stdin to the connection and the connection to
+//! stdout (like gnutls-cli). Exits 0 only after a verified, completed
+//! handshake and a clean end.
+
+use crate::args::Args;
+use crate::common;
+use qtls::config::ClientConfig;
+use qtls::conn::{AppRead, Connection, Progress};
+use qtls::time::UnixTime;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const VALUE_OPTS: &[&str] = &[
+    "ca",
+    "host",
+    "cert",
+    "key",
+    "psk",
+    "psk-identity",
+    "groups",
+    "alpn",
+    "key-shares",
+    "timeout",
+];
+const FLAGS: &[&str] = &["no-verify", "no-sni", "no-compat", "key-update"];
+
+pub fn run(argv: &[String]) -> i32 {
+    match run_inner(argv) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("qtls client: {e}");
+            1
+        }
+    }
+}
+
+fn build_config(a: &Args) -> Result<ClientConfig, String> {
+    let p = common::provider();
+    let verifier = if a.flag("no-verify") {
+        Arc::new(qtls::verify::DangerousNoVerification) as _
+    } else if let Some(ca) = a.value("ca") {
+        common::server_verifier(&p, ca)?
+    } else if a.value("psk").is_some() {
+        // PSK-only: no certificate is expected; refuse any that arrives.
+        Arc::new(qtls::verify::PinnedCertVerifier::new(Vec::new())) as _
+    } else {
+        return Err("--ca CA.pem (or --psk, or --no-verify) is required".into());
+    };
+    let mut cfg = ClientConfig::new(p.clone(), verifier);
+    if let (Some(c), Some(k)) = (a.value("cert"), a.value("key")) {
+        cfg.identities.push(common::load_identity(&p, c, k)?);
+    }
+    if let Some(hex) = a.value("psk") {
+        let id = a.value("psk-identity").unwrap_or("qemu");
+        cfg.psks.push(common::psk_from_args(hex, id)?);
+    }
+    common::apply_groups(&mut cfg.policy, a.value("groups"))?;
+    if let Some(n) = a.value("key-shares") {
+        cfg.key_shares = n.parse().map_err(|_| "--key-shares needs a number")?;
+    }
+    cfg.send_sni = !a.flag("no-sni");
+    cfg.policy.middlebox_compat = !a.flag("no-compat");
+    cfg.alpn = a
+        .values("alpn")
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    Ok(cfg)
+}
+
+fn run_inner(argv: &[String]) -> Result<(), String> {
+    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let addr = a.positional.first().ok_or("HOST:PORT is required")?;
+    let cfg = Arc::new(build_config(&a)?);
+    let host = a.value("host").map(str::to_string).or_else(|| {
+        addr.rsplit_once(':')
+            .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
+    });
+    let timeout = Duration::from_secs(
+        a.value("timeout")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(10),
+    );
+    let mut sock =
+        TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    sock.set_nodelay(true).ok();
+    let mut conn = Connection::client(cfg, host.as_deref()).map_err(|e| e.to_string())?;
+
+    // Handshake (blocking socket with a deadline).
+    sock.set_read_timeout(Some(timeout)).ok();
+    drive_handshake(&mut conn, &mut sock)?;
+    eprintln!("{}", common::describe(&conn));
+    if a.flag("key-update") {
+        conn.key_update(true).map_err(|e| e.to_string())?;
+    }
+    relay(&mut conn, &mut sock, timeout)
+}
+
+fn flush(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), String> {
+    while conn.wants_write() {
+        let n = sock
+            .write(conn.pending_tls())
+            .map_err(|e| format!("write: {e}"))?;
+        conn.consume_tls(n);
+    }
+    Ok(())
+}
+
+fn drive_handshake(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), String> {
+    loop {
+        let r = conn.handshake(UnixTime::now());
+        flush(conn, sock)?;
+        match r.map_err(|e| format!("handshake failed: {e}"))? {
+            Progress::Complete => return Ok(()),
+            Progress::Sending => {}
+            Progress::Receiving => {
+                let space = conn.recv_space();
+                let n = sock
+                    .read(space)
+                    .map_err(|e| format!("handshake read: {e}"))?;
+                if n == 0 {
+                    return Err("handshake failed: the server closed the connection".into());
+                }
+                conn.commit_recv(n);
+            }
+        }
+    }
+}
+
+/// Relays stdin to the connection and the connection to stdout until the
+/// server closes, or stdin ends and the server has answered.
+fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel::<Option<Vec<u8>>>();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let mut buf = vec![0u8; 16384];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) | Err(_) => {
+                    let _ = tx.send(None);
+                    return;
+                }
+                Ok(n) => {
+                    if tx.send(Some(buf[..n].to_vec())).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    sock.set_read_timeout(Some(Duration::from_millis(20))).ok();
+    let mut stdin_done = false;
+    let mut closed_at: Option<Instant> = None;
+    let mut last_activity = Instant::now();
+    let mut out = std::io::stdout();
+    let mut buf = vec![0u8; 16384];
+    loop {
+        // stdin -> connection
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Some(data) => {
+                    let mut off = 0;
+                    while off < data.len() {
+                        off += conn.write(&data[off..]).map_err(|e| e.to_string())?;
+                        flush(conn, sock)?;
+                    }
+                }
+                None => {
+                    stdin_done = true;
+                    closed_at = Some(Instant::now());
+                    let _ = conn.bye().map_err(|e| e.to_string())?;
+                }
+            }
+            last_activity = Instant::now();
+        }
+        flush(conn, sock)?;
+        // connection -> stdout
+        loop {
+            match conn.read(&mut buf).map_err(|e| e.to_string())? {
+                AppRead::Data(n) => {
+                    out.write_all(&buf[..n]).map_err(|e| e.to_string())?;
+                    out.flush().ok();
+                    last_activity = Instant::now();
+                }
+                AppRead::Closed => {
+                    flush(conn, sock)?;
+                    if !stdin_done {
+                        let _ = conn.bye();
+                        flush(conn, sock).ok();
+                    }
+                    return Ok(());
+                }
+                AppRead::WouldBlock => break,
+            }
+        }
+        flush(conn, sock)?;
+        match sock.read(conn.recv_space()) {
+            Ok(0) => {
+                return if stdin_done {
+                    Ok(())
+                } else {
+                    Err("the server closed the connection without close_notify".into())
+                };
+            }
+            Ok(n) => {
+                conn.commit_recv(n);
+                last_activity = Instant::now();
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(format!("read: {e}")),
+        }
+        if let Some(t) = closed_at {
+            // After our close_notify, wait briefly for the server's answer.
+            if t.elapsed() > timeout.min(Duration::from_secs(2))
+                && last_activity.elapsed() > Duration::from_millis(500)
+            {
+                return Ok(());
+            }
+        }
+    }
+}

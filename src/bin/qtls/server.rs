@@ -1,0 +1,182 @@
+//! `qtls server`: accepts connections one after another on a TCP address and
+//! answers them (echo, HTTP, or copy to stdout), logging one line each.
+
+use crate::args::Args;
+use crate::common;
+use qtls::config::{ClientAuth, PskList, ServerConfig};
+use qtls::conn::Connection;
+use qtls::io::TlsStream;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+const VALUE_OPTS: &[&str] = &[
+    "listen",
+    "cert",
+    "key",
+    "psk",
+    "psk-identity",
+    "client-ca",
+    "groups",
+    "count",
+    "alpn",
+];
+const FLAGS: &[&str] = &[
+    "echo",
+    "http",
+    "require-client-cert",
+    "no-compat",
+    "server-precedence",
+    "hrr-cookie",
+];
+
+pub fn run(argv: &[String]) -> i32 {
+    match run_inner(argv) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("qtls server: {e}");
+            1
+        }
+    }
+}
+
+fn build_config(a: &Args) -> Result<ServerConfig, String> {
+    let p = common::provider();
+    let mut cfg = ServerConfig::new(p.clone());
+    let certs = a.values("cert");
+    let keys = a.values("key");
+    if certs.len() != keys.len() {
+        return Err("each --cert needs a --key".into());
+    }
+    for (c, k) in certs.iter().zip(keys) {
+        cfg.identities.push(common::load_identity(&p, c, k)?);
+    }
+    if let Some(hex) = a.value("psk") {
+        let id = a.value("psk-identity").unwrap_or("qemu");
+        cfg.psk_store = Some(Arc::new(PskList(vec![common::psk_from_args(hex, id)?])));
+    }
+    if let Some(ca) = a.value("client-ca") {
+        let v = common::client_verifier(&p, ca)?;
+        cfg.client_auth = if a.flag("require-client-cert") {
+            ClientAuth::Require(v)
+        } else {
+            ClientAuth::Request(v)
+        };
+    }
+    common::apply_groups(&mut cfg.policy, a.value("groups"))?;
+    cfg.policy.middlebox_compat = !a.flag("no-compat");
+    cfg.policy.server_precedence = a.flag("server-precedence");
+    cfg.hrr_cookie = a.flag("hrr-cookie");
+    cfg.alpn = a
+        .values("alpn")
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    cfg.validate().map_err(|e| format!("configuration: {e}"))?;
+    Ok(cfg)
+}
+
+fn run_inner(argv: &[String]) -> Result<(), String> {
+    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let listen = a.value("listen").ok_or("--listen ADDR:PORT is required")?;
+    let cfg = Arc::new(build_config(&a)?);
+    let count: Option<u64> = match a.value("count") {
+        Some(c) => Some(c.parse().map_err(|_| "--count needs a number")?),
+        None => None,
+    };
+    let listener =
+        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    eprintln!(
+        "qtls server: listening on {}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let mode = if a.flag("http") {
+        Mode::Http
+    } else if a.flag("echo") {
+        Mode::Echo
+    } else {
+        Mode::Stdout
+    };
+    let mut served = 0u64;
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let peer = stream
+            .peer_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        match serve(&cfg, stream, mode) {
+            Ok(desc) => eprintln!("connection from {peer}: {desc}"),
+            Err(e) => eprintln!("connection from {peer}: error: {e}"),
+        }
+        served += 1;
+        if count.is_some_and(|c| served >= c) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Echo,
+    Http,
+    Stdout,
+}
+
+fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<String, String> {
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    let conn = Connection::server(cfg.clone()).map_err(|e| e.to_string())?;
+    let mut tls = TlsStream::new(conn, stream);
+    tls.handshake().map_err(|e| e.to_string())?;
+    let desc = common::describe(tls.conn());
+    let mut buf = vec![0u8; 16384];
+    match mode {
+        Mode::Echo => loop {
+            let n = tls
+                .read(&mut buf)
+                .map_err(|e| format!("{desc}; read: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            tls.write_all(buf.get(..n).unwrap_or(&[]))
+                .map_err(|e| format!("{desc}; write: {e}"))?;
+        },
+        Mode::Http => {
+            let mut req = Vec::new();
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = tls
+                    .read(&mut buf)
+                    .map_err(|e| format!("{desc}; read: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                req.extend_from_slice(buf.get(..n).unwrap_or(&[]));
+                if req.len() > 64 * 1024 {
+                    break;
+                }
+            }
+            let body = format!("<html><body>qtls: {desc}</body></html>\n");
+            let resp = format!(
+                "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            if req.starts_with(b"GET ") {
+                tls.write_all(resp.as_bytes()).map_err(|e| e.to_string())?;
+            }
+        }
+        Mode::Stdout => loop {
+            let n = tls
+                .read(&mut buf)
+                .map_err(|e| format!("{desc}; read: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            let mut out = std::io::stdout();
+            out.write_all(buf.get(..n).unwrap_or(&[])).ok();
+            out.flush().ok();
+        },
+    }
+    tls.bye().ok();
+    Ok(desc)
+}

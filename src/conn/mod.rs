@@ -1,0 +1,460 @@
+//! The connection: the sans-IO driver that owns protocol state while the
+//! caller owns the bytes.
+//!
+//! # Call order
+//!
+//! A [`Connection`] never performs I/O and never reads a clock. Drive it
+//! like this, from any event loop:
+//!
+//! 1. Feed bytes received from the transport with [`Connection::read_tls`]
+//!    (or write them straight into [`Connection::recv_space`] and call
+//!    [`Connection::commit_recv`]).
+//! 2. Call [`Connection::handshake`] with the current time. It processes
+//!    every complete record buffered and answers:
+//!    - [`Progress::Sending`]: output is pending; take it with
+//!      [`Connection::pending_tls`] / [`Connection::consume_tls`] (or
+//!      [`Connection::write_tls_into`]), send it, then call again;
+//!    - [`Progress::Receiving`]: more input is needed (step 1);
+//!    - [`Progress::Complete`]: the handshake is done and all our handshake
+//!      output has been taken.
+//! 3. After `Complete`: [`Connection::write`] application data (then drain
+//!    the output as in step 2), [`Connection::read`] decrypted data,
+//!    [`Connection::bye`] to send close_notify.
+//!
+//! [`Connection::status`] answers the same question as `handshake` without
+//! advancing. An error is final: the connection queues the alert the error
+//! maps to (drain it and send it if you can) and every later call returns
+//! the same error.
+
+pub(crate) mod receive;
+pub(crate) mod send;
+
+use crate::codec::enums::{
+    AlertDescription, AlertLevel, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+    SignatureScheme,
+};
+use crate::config::{ClientConfig, ServerConfig};
+use crate::error::{ApiMisuse, Error, PeerMisbehaved};
+use crate::handshake::{self, HandshakeState, Side};
+use crate::time::UnixTime;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use receive::{Received, Receiver};
+use send::Sender;
+
+/// What the handshake (or close) needs from the caller next.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Finished; no output pending.
+    Complete,
+    /// Output is pending: send it, then call again.
+    Sending,
+    /// Waiting for input from the peer.
+    Receiving,
+}
+
+/// The result of reading application data.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppRead {
+    /// This many bytes were copied into the caller's buffer.
+    Data(usize),
+    /// No application data is available until more input arrives.
+    WouldBlock,
+    /// The peer sent close_notify: no more data will come.
+    Closed,
+}
+
+/// Parameters fixed by the handshake.
+#[derive(Debug, Clone, Default)]
+pub struct Negotiated {
+    /// The protocol version (always TLS 1.3).
+    pub version: Option<ProtocolVersion>,
+    /// The cipher suite.
+    pub suite: Option<CipherSuite>,
+    /// The key-exchange group (None for psk_ke).
+    pub group: Option<NamedGroup>,
+    /// The scheme of the server's CertificateVerify (certificate mode).
+    pub signature_scheme: Option<SignatureScheme>,
+    /// The scheme of the client's CertificateVerify, if it sent one.
+    pub client_signature_scheme: Option<SignatureScheme>,
+    /// The external PSK identity used, if any.
+    pub psk_identity: Option<Vec<u8>>,
+    /// The ALPN protocol agreed on.
+    pub alpn: Option<Vec<u8>>,
+    /// The peer's certificate chain (DER, leaf first); empty when none.
+    pub peer_certificates: Vec<Vec<u8>>,
+    /// The server name the client sent (server side) or asked for (client side).
+    pub server_name: Option<String>,
+    /// The record cipher's key size in bytes.
+    pub key_size: usize,
+    /// The record size limit the peer advertised (RFC 8449).
+    pub peer_record_size_limit: Option<u16>,
+    /// Whether a HelloRetryRequest happened.
+    pub hello_retry: bool,
+}
+
+/// A test hook over our own outgoing handshake messages (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub type HandshakeHook = alloc::boxed::Box<dyn FnMut(&mut Vec<u8>) + Send>;
+
+/// Rejected 0-RTT data a server skips before giving up (RFC 8446 §4.2.10).
+pub(crate) const MAX_REJECTED_EARLY_DATA: usize = 64 * 1024;
+
+/// Bounds on post-handshake activity a peer could abuse.
+const MAX_KEY_UPDATES_IN_A_ROW: u32 = 32;
+
+/// A TLS 1.3 connection, client or server. See the module documentation
+/// for the call order.
+pub struct Connection {
+    side: Side,
+    state: Option<HandshakeState>,
+    pub(crate) rx: Receiver,
+    pub(crate) tx: Sender,
+    negotiated: Negotiated,
+    error: Option<Error>,
+    handshake_done: bool,
+    peer_closed: bool,
+    sent_close: bool,
+    key_updates_in_a_row: u32,
+    post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
+}
+
+impl core::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connection")
+            .field("side", &self.side)
+            .field("handshake_done", &self.handshake_done)
+            .field("negotiated", &self.negotiated)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A client connection. `server_name` is both sent as SNI (when the
+    /// configuration says so) and the name the verifier checks; `None` asks
+    /// for neither.
+    pub fn client(config: Arc<ClientConfig>, server_name: Option<&str>) -> Result<Self, Error> {
+        config.validate()?;
+        let max_hs = config.policy.max_handshake_message;
+        let state = handshake::client::start(config, server_name)?;
+        Ok(Self::new(Side::Client, state, max_hs))
+    }
+
+    /// A server connection.
+    pub fn server(config: Arc<ServerConfig>) -> Result<Self, Error> {
+        config.validate()?;
+        let max_hs = config.policy.max_handshake_message;
+        let state = handshake::server::start(config);
+        Ok(Self::new(Side::Server, state, max_hs))
+    }
+
+    fn new(side: Side, state: HandshakeState, max_hs: usize) -> Self {
+        Self {
+            side,
+            state: Some(state),
+            rx: Receiver::new(max_hs),
+            tx: Sender::new(),
+            negotiated: Negotiated::default(),
+            error: None,
+            handshake_done: false,
+            peer_closed: false,
+            sent_close: false,
+            key_updates_in_a_row: 0,
+            post: None,
+        }
+    }
+
+    /// Test-only (feature `test-hooks`): every handshake message this side
+    /// sends passes through `hook` after entering our own transcript, so a
+    /// test can make a peer receive a malformed or out-of-order message.
+    #[cfg(feature = "test-hooks")]
+    pub fn set_handshake_send_hook(&mut self, hook: HandshakeHook) {
+        self.tx.hook = Some(hook);
+    }
+
+    /// Which side this connection is.
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    // ----- input -----
+
+    /// Copies received transport bytes into the connection; returns how many
+    /// were taken (fewer than offered when the buffer is full: process with
+    /// `handshake`/`read` first).
+    pub fn read_tls(&mut self, data: &[u8]) -> usize {
+        self.rx.push(data)
+    }
+
+    /// Free space to receive transport bytes into directly (no copy);
+    /// follow with [`Connection::commit_recv`].
+    pub fn recv_space(&mut self) -> &mut [u8] {
+        self.rx.space()
+    }
+
+    /// Marks `n` bytes of [`Connection::recv_space`] as received.
+    pub fn commit_recv(&mut self, n: usize) {
+        self.rx.commit(n)
+    }
+
+    // ----- output -----
+
+    /// Bytes waiting to be sent to the peer.
+    pub fn pending_tls(&self) -> &[u8] {
+        self.tx.pending()
+    }
+
+    /// Marks the first `n` pending bytes as sent.
+    pub fn consume_tls(&mut self, n: usize) {
+        self.tx.consume(n)
+    }
+
+    /// Moves all pending output to the end of `out`.
+    pub fn write_tls_into(&mut self, out: &mut Vec<u8>) -> usize {
+        let p = self.tx.pending();
+        let n = p.len();
+        out.extend_from_slice(p);
+        self.tx.consume(n);
+        n
+    }
+
+    /// True when output is pending.
+    pub fn wants_write(&self) -> bool {
+        !self.tx.pending().is_empty()
+    }
+
+    // ----- handshake -----
+
+    /// Advances the handshake as far as buffered input allows. See the module
+    /// documentation.
+    pub fn handshake(&mut self, now: UnixTime) -> Result<Progress, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let r = self.drive_handshake(now);
+        match r {
+            Ok(()) => Ok(self.status()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// What the connection waits for, without advancing it.
+    pub fn status(&self) -> Progress {
+        if self.wants_write() {
+            Progress::Sending
+        } else if self.handshake_done {
+            Progress::Complete
+        } else {
+            Progress::Receiving
+        }
+    }
+
+    /// True once the handshake has completed.
+    pub fn is_handshake_complete(&self) -> bool {
+        self.handshake_done
+    }
+
+    /// The negotiated parameters (filled in as the handshake proceeds).
+    pub fn negotiated(&self) -> &Negotiated {
+        &self.negotiated
+    }
+
+    /// The error that ended this connection, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    fn drive_handshake(&mut self, now: UnixTime) -> Result<(), Error> {
+        let mut hs = handshake::Io {
+            tx: &mut self.tx,
+            rx: &mut self.rx,
+            negotiated: &mut self.negotiated,
+            now,
+        };
+        // Let the state produce its first flight (the client's ClientHello).
+        if let Some(state) = self.state.take() {
+            let state = state.start(&mut hs)?;
+            self.state = Some(state);
+        }
+        while !self.handshake_done {
+            let msg = match hs.rx.next(false)? {
+                Received::Handshake(m) => m,
+                Received::None => break,
+                Received::Closed => return Err(Error::UnexpectedEof),
+                Received::AppData => {
+                    return Err(PeerMisbehaved::UnexpectedMessage.into());
+                }
+            };
+            let state = self
+                .state
+                .take()
+                .ok_or(Error::Unreachable("handshake state missing"))?;
+            match state.handle(&mut hs, &msg)? {
+                handshake::Next::Continue(s) => self.state = Some(s),
+                handshake::Next::Done(post) => {
+                    self.post = Some(post);
+                    self.handshake_done = true;
+                    // RFC 8446 §5: no ChangeCipherSpec after the peer's Finished.
+                    hs.rx.forbid_ccs();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records an error, queues its alert, and returns it.
+    fn fail(&mut self, e: Error) -> Error {
+        if self.error.is_none() {
+            if let Some(alert) = e.alert() {
+                // Best effort: the alert may not be sendable (keys missing
+                // is not possible: send uses whatever keys are installed).
+                let _ = self.tx.send_alert(AlertLevel::FATAL, alert);
+            }
+            self.error = Some(e.clone());
+            self.state = None;
+        }
+        e
+    }
+
+    // ----- application data -----
+
+    /// Encrypts application data for sending. Returns how many bytes were
+    /// taken (all of them unless the output buffer limit was reached).
+    pub fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        if self.sent_close {
+            return Err(ApiMisuse::ConnectionClosed.into());
+        }
+        match self.tx.send_app(data) {
+            Ok(n) => {
+                if self.tx.needs_key_update() {
+                    self.send_key_update(false)?;
+                }
+                Ok(n)
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Copies decrypted application data into `buf`.
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<AppRead, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        loop {
+            let n = self.rx.take_app(buf);
+            if n > 0 || buf.is_empty() {
+                self.key_updates_in_a_row = 0;
+                return Ok(AppRead::Data(n));
+            }
+            if self.peer_closed {
+                return Ok(AppRead::Closed);
+            }
+            match self.rx.next(true) {
+                Ok(Received::AppData) => continue,
+                Ok(Received::None) => return Ok(AppRead::WouldBlock),
+                Ok(Received::Closed) => {
+                    self.peer_closed = true;
+                    return Ok(AppRead::Closed);
+                }
+                Ok(Received::Handshake(m)) => {
+                    if let Err(e) = self.post_handshake(&m) {
+                        return Err(self.fail(e));
+                    }
+                }
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Decrypted application data ready to read without more input.
+    pub fn check_pending(&self) -> usize {
+        self.rx.app_pending()
+    }
+
+    /// Sends close_notify (once). Returns `Sending` while it is pending
+    /// output and `Complete` after.
+    pub fn bye(&mut self) -> Result<Progress, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.sent_close {
+            self.sent_close = true;
+            self.tx
+                .send_alert(AlertLevel::WARNING, AlertDescription::CLOSE_NOTIFY)?;
+        }
+        Ok(if self.wants_write() {
+            Progress::Sending
+        } else {
+            Progress::Complete
+        })
+    }
+
+    /// True once the peer has sent close_notify.
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    /// Sends a KeyUpdate and switches our sending keys; with
+    /// `request_peer` the peer is asked to update its keys too.
+    pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        self.send_key_update(request_peer).map_err(|e| self.fail(e))
+    }
+
+    /// Fills `out` with keying material exported per RFC 8446 §7.5 from
+    /// the exporter_master_secret, for `label` and `context`.
+    pub fn export_keying_material(
+        &self,
+        label: &[u8],
+        context: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        let post = self.post.as_ref().ok_or(ApiMisuse::HandshakeNotComplete)?;
+        post.export(label, context, out)
+    }
+
+    fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        let post = self
+            .post
+            .as_mut()
+            .ok_or(Error::Unreachable("post-handshake state missing"))?;
+        let req = if request_peer {
+            KeyUpdateRequest::UPDATE_REQUESTED
+        } else {
+            KeyUpdateRequest::UPDATE_NOT_REQUESTED
+        };
+        post.send_key_update(&mut self.tx, req)
+    }
+
+    fn post_handshake(&mut self, msg: &handshake::Message) -> Result<(), Error> {
+        let post = self
+            .post
+            .as_mut()
+            .ok_or(Error::Unreachable("post-handshake state missing"))?;
+        let is_key_update = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        if is_key_update {
+            self.key_updates_in_a_row = self.key_updates_in_a_row.saturating_add(1);
+            if self.key_updates_in_a_row > MAX_KEY_UPDATES_IN_A_ROW {
+                return Err(PeerMisbehaved::TooManyKeyUpdates.into());
+            }
+        }
+        Ok(())
+    }
+}
