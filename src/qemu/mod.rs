@@ -18,6 +18,7 @@ pub mod authz;
 // The credential loader (next commit) is the user of the presence helpers.
 #[allow(dead_code)]
 mod fsutil;
+pub mod keys;
 pub mod objects;
 pub mod psk;
 pub mod secret;
