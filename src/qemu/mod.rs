@@ -15,15 +15,37 @@
 //! `objects` (the registry QEMU resolves secret and authz ids in), `session`.
 
 pub mod authz;
-// The credential loader (next commit) is the user of the presence helpers.
-#[allow(dead_code)]
+pub mod creds;
 mod fsutil;
 pub mod keys;
 pub mod objects;
 pub mod psk;
+pub mod sanity;
 pub mod secret;
 
+pub use creds::{PskCreds, PskOptions, X509Creds, X509CredsHandle, X509Options};
 pub use objects::{Object, Objects};
+
+/// Which side of a connection credentials or a session are for
+/// (`QCryptoTLSCredsEndpoint`; QEMU's default is `client`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Endpoint {
+    /// The connecting side.
+    #[default]
+    Client,
+    /// The listening side.
+    Server,
+}
+
+impl Endpoint {
+    /// `client` or `server`, as QEMU's messages and file names spell it.
+    pub fn role(self) -> &'static str {
+        match self {
+            Endpoint::Client => "client",
+            Endpoint::Server => "server",
+        }
+    }
+}
 
 use alloc::string::String;
 use core::fmt;
