@@ -128,7 +128,8 @@ fn load_cert_list(path: &str) -> Result<Vec<Vec<u8>>> {
         .map_err(|m| QemuError::new(alloc::format!("Cannot load CA cert list {path}: {m}")))?;
     let end = data.iter().position(|b| *b == 0).unwrap_or(data.len());
     let text = data.get(..end).unwrap_or(&[]);
-    let import = |e: &str| QemuError::new(alloc::format!("Unable to import certificate {path}: {e}"));
+    let import =
+        |e: &str| QemuError::new(alloc::format!("Unable to import certificate {path}: {e}"));
     let blocks = crate::pem::decode_all(text).map_err(|_| import(gnutls_err::BASE64_DECODING))?;
     let certs: Vec<Vec<u8>> = blocks
         .into_iter()
@@ -167,15 +168,20 @@ fn load_identity(
         (Some(c), Some(k)) => (c, k),
     };
     let chain = load_cert_list(&cert_path)?;
-    let key_pem = zeroize::Zeroizing::new(fsutil::file_get_contents(&key_path).map_err(|m| {
-        QemuError::new(alloc::format!("Cannot load private key {key_path}: {m}"))
-    })?);
+    let key_pem =
+        zeroize::Zeroizing::new(fsutil::file_get_contents(&key_path).map_err(|m| {
+            QemuError::new(alloc::format!("Cannot load private key {key_path}: {m}"))
+        })?);
     let password = match &opts.passwordid {
         Some(id) => Some(objects.secret_lookup_as_utf8(id)?),
         None => None,
     };
-    let import_failed = || QemuError::new(alloc::format!("Unable to import private key {key_path}"));
-    let end = key_pem.iter().position(|b| *b == 0).unwrap_or(key_pem.len());
+    let import_failed =
+        || QemuError::new(alloc::format!("Unable to import private key {key_path}"));
+    let end = key_pem
+        .iter()
+        .position(|b| *b == 0)
+        .unwrap_or(key_pem.len());
     let pkcs8 = keys::import_private_key(
         key_pem.get(..end).unwrap_or(&[]),
         password.as_ref().map(|p| p.as_str()),

@@ -329,6 +329,23 @@ mod tests {
     }
 
     #[test]
+    fn certtool_default_keys_load() {
+        // certtool writes SEC1 and PKCS#1 by default (with a text preamble).
+        for args in [
+            &["--generate-privkey", "--key-type=ecdsa"][..],
+            &["--generate-privkey", "--key-type=rsa", "--bits=2048"][..],
+            &["--generate-privkey", "--key-type=ed25519"][..],
+        ] {
+            let Ok(out) = std::process::Command::new("certtool").args(args).output() else {
+                return;
+            };
+            assert!(out.status.success());
+            let k = import_private_key(&out.stdout, None).unwrap();
+            provider().load_signing_key(&k).unwrap();
+        }
+    }
+
+    #[test]
     fn encrypted_pkcs8_pbkdf2_and_scrypt() {
         let Some(plain) = openssl(&["genpkey", "-algorithm", "ed25519"], b"") else {
             return;

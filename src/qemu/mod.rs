@@ -22,6 +22,8 @@ pub mod objects;
 pub mod psk;
 pub mod sanity;
 pub mod secret;
+#[cfg(test)]
+mod tests;
 
 pub use creds::{PskCreds, PskOptions, X509Creds, X509CredsHandle, X509Options};
 pub use objects::{Object, Objects};

@@ -67,8 +67,12 @@ impl ProblemKind {
     /// message: `qtls creds check` prints it).
     pub fn fix(self) -> &'static str {
         match self {
-            ProblemKind::CaExpired => "re-issue the CA certificate (certtool --generate-self-signed) with a later expiration_days",
-            ProblemKind::Expired => "re-issue this certificate with a later expiration_days in the certtool template",
+            ProblemKind::CaExpired => {
+                "re-issue the CA certificate (certtool --generate-self-signed) with a later expiration_days"
+            }
+            ProblemKind::Expired => {
+                "re-issue this certificate with a later expiration_days in the certtool template"
+            }
             ProblemKind::CaNotYetActive | ProblemKind::NotYetActive => {
                 "check the system clock, or re-issue the certificate with an earlier activation date"
             }
@@ -76,7 +80,9 @@ impl ProblemKind {
             ProblemKind::CaNotCa | ProblemKind::CaMissingBasicConstraints => {
                 "add `ca` to the certtool template of the CA certificate"
             }
-            ProblemKind::CaNoCertSign => "add `cert_signing_key` to the certtool template of the CA certificate",
+            ProblemKind::CaNoCertSign => {
+                "add `cert_signing_key` to the certtool template of the CA certificate"
+            }
             ProblemKind::NoDigitalSignature => "add `signing_key` to the certtool template",
             ProblemKind::NoServerPurpose => "add `tls_www_server` to the certtool template",
             ProblemKind::NoClientPurpose => "add `tls_www_client` to the certtool template",
@@ -182,11 +188,15 @@ fn check_cert(
             match endpoint {
                 Endpoint::Server if !has(KP_SERVER_AUTH) && eku.critical => out.push(problem(
                     ProblemKind::NoServerPurpose,
-                    alloc::format!("Certificate {file} purpose does not allow use with a TLS server"),
+                    alloc::format!(
+                        "Certificate {file} purpose does not allow use with a TLS server"
+                    ),
                 )),
                 Endpoint::Client if !has(KP_CLIENT_AUTH) && eku.critical => out.push(problem(
                     ProblemKind::NoClientPurpose,
-                    alloc::format!("Certificate {file} purpose does not allow use with a TLS client"),
+                    alloc::format!(
+                        "Certificate {file} purpose does not allow use with a TLS client"
+                    ),
                 )),
                 _ => {}
             }
