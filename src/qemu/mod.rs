@@ -22,6 +22,9 @@ pub mod objects;
 pub mod psk;
 pub mod sanity;
 pub mod secret;
+pub mod session;
+#[cfg(test)]
+mod session_tests;
 #[cfg(test)]
 mod tests;
 

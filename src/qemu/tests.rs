@@ -70,10 +70,11 @@ pub(crate) struct Pki {
 
 impl Pki {
     pub(crate) fn new(kt: KeyType) -> Self {
+        Self::named(kt, "qtls test CA")
+    }
+    pub(crate) fn named(kt: KeyType, cn: &str) -> Self {
         let ca_key = KeyPair::generate(kt).unwrap();
-        let ca = CertBuilder::ca("qtls test CA")
-            .self_signed(&ca_key)
-            .unwrap();
+        let ca = CertBuilder::ca(cn).self_signed(&ca_key).unwrap();
         Self { ca_key, ca }
     }
     pub(crate) fn issue(&self, b: &CertBuilder, kt: KeyType) -> (Certificate, KeyPair) {
