@@ -7,6 +7,7 @@ mod client;
 mod common;
 mod demo;
 mod kat;
+mod qemu;
 mod server;
 mod verify;
 
@@ -20,6 +21,12 @@ commands:
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
   verify   validate a certificate chain for a host name and purpose
+  creds    check a QEMU credentials directory (creds check --dir DIR --endpoint server|client)
+  psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
+
+QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
+  with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
+  --authz-dn PATTERN (repeatable, GLib glob on the peer DN), --hostname NAME (client)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +41,8 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
         "verify" => verify::run(rest),
+        "creds" => qemu::run_creds(rest),
+        "psk" => qemu::run_psk(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0
