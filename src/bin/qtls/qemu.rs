@@ -242,10 +242,14 @@ pub fn run_client(a: &Args) -> Result<(), String> {
         creds, opts, authz, ..
     } = session_setup(a, Endpoint::Client)?;
     // QEMU callers pass the host they connect to; --hostname overrides it.
-    let host = a.value("hostname").map(str::to_string).or_else(|| {
-        addr.rsplit_once(':')
-            .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
-    });
+    let host = a
+        .value("hostname")
+        .or(a.value("host"))
+        .map(str::to_string)
+        .or_else(|| {
+            addr.rsplit_once(':')
+                .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
+        });
     let sock = TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     sock.set_read_timeout(Some(Duration::from_secs(10))).ok();
     let mut s = establish(
@@ -257,30 +261,76 @@ pub fn run_client(a: &Args) -> Result<(), String> {
         sock,
     )?;
     eprintln!("{}", describe(&s));
-    let mut input = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut input)
-        .map_err(|e| e.to_string())?;
-    let mut off = 0;
-    while off < input.len() {
-        off += s.write(input.get(off..).unwrap_or(&[])).map_err(io_err)?;
-    }
-    let _ = s.bye().map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 16384];
+    relay(&mut s)
+}
+
+/// Relays stdin to the session and the session to stdout until the server
+/// closes, or stdin has ended and the server has gone quiet.
+fn relay(s: &mut QemuTlsSession<TcpStream>) -> Result<(), String> {
+    let (tx, rx) = std::sync::mpsc::channel::<Option<Vec<u8>>>();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let mut buf = vec![0u8; 16384];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) | Err(_) => {
+                    let _ = tx.send(None);
+                    return;
+                }
+                Ok(n) => {
+                    if tx.send(Some(buf.get(..n).unwrap_or(&[]).to_vec())).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    // Short read timeouts turn the blocking socket into a polled one:
+    // a timeout is QEMU's ERR_BLOCK.
+    s.transport()
+        .set_read_timeout(Some(Duration::from_millis(20)))
+        .ok();
     let mut out = std::io::stdout();
+    let mut buf = vec![0u8; 16384];
+    let mut closed_at: Option<std::time::Instant> = None;
     loop {
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Some(data) => {
+                    let mut off = 0;
+                    while off < data.len() {
+                        match s.write(data.get(off..).unwrap_or(&[])) {
+                            Ok(n) => off += n,
+                            Err(SessionIoError::Block) => {
+                                std::thread::sleep(Duration::from_millis(5))
+                            }
+                            Err(e) => return Err(io_err(e)),
+                        }
+                    }
+                }
+                None => {
+                    let _ = s.bye().map_err(|e| e.to_string())?;
+                    closed_at = Some(std::time::Instant::now());
+                }
+            }
+        }
         match s.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => return Ok(()),
             Ok(n) => {
                 out.write_all(buf.get(..n).unwrap_or(&[])).ok();
                 out.flush().ok();
             }
-            // We closed our side first: the server hanging up is the end.
-            Err(SessionIoError::PrematureTermination(_)) => break,
+            Err(SessionIoError::Block) => {}
+            // After our close_notify the server may just hang up.
+            Err(SessionIoError::PrematureTermination(_)) if closed_at.is_some() => {
+                return Ok(());
+            }
             Err(e) => return Err(io_err(e)),
         }
+        if closed_at.is_some_and(|t| t.elapsed() > Duration::from_secs(2)) {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// `qtls creds check --dir DIR --endpoint server|client [--password-file F]`.
