@@ -714,6 +714,10 @@ qtls_qemu_cells() {
     qtls_server_cell qtls-server/openssl35/qemu-hybrid-pq --creds-dir "$hy" -- \
         cli_openssl35 -CAfile "$hy/ca-cert.pem" \
         -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
+    QTLS_CHECKS=(--client-log 'Peer signature type: ECDSA' --server-log 'sig=ecdsa_secp256r1_sha256')
+    qtls_server_cell qtls-server/openssl30/qemu-hybrid-classic --creds-dir "$hy" -- \
+        cli_openssl30 -CAfile "$hy/ca-cert.pem" \
+        -cert "$hy/client-cert-0.pem" -key "$hy/client-key-0.pem"
     QTLS_CHECKS=(--server-log 'sig=mldsa65 client-sig=mldsa65')
     cell qtls-server/qtls-client/qemu-hybrid-pq pair "${QTLS_CHECKS[@]}" \
         srv_qtls --creds-dir "$hy" -- cli_qtls --creds-dir "$hy" --hostname localhost

@@ -467,6 +467,12 @@ pub enum PskCreds {
 }
 
 impl PskCreds {
+    /// `qcrypto_tls_creds_reload`: only x509 credentials can be reloaded
+    /// (a PSK server re-reads `keys.psk` on every handshake anyway).
+    pub fn reload(&self) -> Result<()> {
+        qerr!("tls-creds-psk does not support reloading credentials")
+    }
+
     /// `qcrypto_tls_creds_psk_load` (§1.6).
     pub fn load(opts: &PskOptions) -> Result<Self> {
         let Some(dir) = opts.dir.as_deref() else {

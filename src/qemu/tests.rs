@@ -821,6 +821,14 @@ fn psk_messages_1_6() {
             .message(),
         alloc::format!("Username qemu not found in PSK file {ds}/keys.psk")
     );
+    assert_eq!(
+        PskCreds::load(&opts(Endpoint::Server, None))
+            .unwrap()
+            .reload()
+            .unwrap_err()
+            .message(),
+        "tls-creds-psk does not support reloading credentials"
+    );
     match PskCreds::load(&opts(Endpoint::Client, Some("alice"))).unwrap() {
         PskCreds::Client { psk, .. } => assert_eq!(psk.key.as_slice(), &[1, 2, 3, 4, 5]),
         other => panic!("{other:?}"),
