@@ -13,9 +13,12 @@ use super::objects::Objects;
 use super::psk::{self, ClientPsk, PSK_FILE};
 use super::sanity::{self, Problem};
 use super::{Endpoint, QemuError, Result, qerr};
-use crate::config::Identity;
+use crate::config::{
+    ClientAuth, ClientConfig, ExternalPsk, Identity, Policy, PskStore, ServerConfig,
+};
 use crate::provider::{CryptoProvider, SigningKey};
 use crate::time::UnixTime;
+use crate::verify::DangerousNoVerification;
 use crate::x509::Certificate;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -386,6 +389,44 @@ impl X509Creds {
     pub fn handshake_identities(&self) -> Vec<Identity> {
         self.identities.iter().map(|i| i.identity.clone()).collect()
     }
+
+    /// A server configuration as QEMU sets up GnuTLS: the identities in
+    /// load order (the first compatible one serves a handshake) and client
+    /// certificates requested, not required: the peer is judged after the
+    /// handshake by the session's `check_credentials` (reference §1.5).
+    pub fn server_config(&self, provider: Arc<dyn CryptoProvider>, policy: Policy) -> ServerConfig {
+        let mut cfg = ServerConfig::new(provider);
+        cfg.policy = policy;
+        cfg.identities = self.handshake_identities();
+        cfg.client_auth = ClientAuth::Request(Arc::new(DangerousNoVerification));
+        cfg
+    }
+
+    /// A client configuration as QEMU sets up GnuTLS: identities in load
+    /// order for a CertificateRequest, no SNI, and the server's chain
+    /// judged after the handshake (`check_credentials`), not during it.
+    pub fn client_config(&self, provider: Arc<dyn CryptoProvider>, policy: Policy) -> ClientConfig {
+        let mut cfg = ClientConfig::new(provider, Arc::new(DangerousNoVerification));
+        cfg.policy = policy;
+        cfg.identities = self.handshake_identities();
+        cfg.send_sni = false;
+        cfg
+    }
+}
+
+/// GnuTLS re-reads `keys.psk` on every handshake; so does this store.
+#[derive(Debug)]
+struct PskFileStore(psk::ServerPskFile);
+
+impl PskStore for PskFileStore {
+    fn lookup(&self, identity: &[u8]) -> Option<ExternalPsk> {
+        // A broken line or unreadable file fails the handshake as a wrong
+        // key would (GnuTLS fails it with "Error in password/key file.").
+        match self.0.find(identity) {
+            Ok(Some(key)) => Some(ExternalPsk::new(identity, &key)),
+            _ => None,
+        }
+    }
 }
 
 /// The credentials of a `tls-creds-x509` object across reloads.
@@ -471,6 +512,42 @@ impl PskCreds {
     /// (a PSK server re-reads `keys.psk` on every handshake anyway).
     pub fn reload(&self) -> Result<()> {
         qerr!("tls-creds-psk does not support reloading credentials")
+    }
+
+    /// The server configuration: `keys.psk` looked up on every handshake.
+    /// `None` for client credentials.
+    pub fn server_config(
+        &self,
+        provider: Arc<dyn CryptoProvider>,
+        policy: Policy,
+    ) -> Option<ServerConfig> {
+        let PskCreds::Server { file, .. } = self else {
+            return None;
+        };
+        let mut cfg = ServerConfig::new(provider);
+        cfg.policy = policy;
+        cfg.psk_store = Some(Arc::new(PskFileStore(file.clone())));
+        Some(cfg)
+    }
+
+    /// The client configuration: one external PSK, no SNI. `None` for
+    /// server credentials.
+    pub fn client_config(
+        &self,
+        provider: Arc<dyn CryptoProvider>,
+        policy: Policy,
+    ) -> Option<ClientConfig> {
+        let PskCreds::Client { psk, .. } = self else {
+            return None;
+        };
+        // GnuTLS with PSK credentials only cannot accept a certificate: a
+        // server that answers with one instead of the PSK is refused.
+        let refuse_all = crate::verify::PinnedCertVerifier::new(Vec::new());
+        let mut cfg = ClientConfig::new(provider, Arc::new(refuse_all));
+        cfg.policy = policy;
+        cfg.send_sni = false;
+        cfg.psks = alloc::vec![ExternalPsk::new(psk.identity.as_bytes(), &psk.key)];
+        Some(cfg)
     }
 
     /// `qcrypto_tls_creds_psk_load` (§1.6).

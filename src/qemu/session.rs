@@ -12,14 +12,12 @@
 
 use super::creds::{PskCreds, X509Creds};
 use super::objects::Objects;
-use super::psk::ServerPskFile;
 use super::{Endpoint, QemuError, Result, fsutil, qerr};
-use crate::config::{ClientAuth, ClientConfig, ExternalPsk, Policy, PskStore, ServerConfig};
+use crate::config::Policy;
 use crate::conn::{AppRead, Connection, Progress};
 use crate::error::{Error, PeerIncompatible, PeerMisbehaved};
 use crate::provider::CryptoProvider;
 use crate::time::UnixTime;
-use crate::verify::DangerousNoVerification;
 use crate::x509::{self, Certificate, Options, Purpose, Verifier};
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -173,21 +171,6 @@ pub fn gnutls_normal_policy(provider: &dyn CryptoProvider) -> Policy {
     p
 }
 
-/// GnuTLS re-reads `keys.psk` on every handshake; so does this store.
-#[derive(Debug)]
-struct PskFileStore(ServerPskFile);
-
-impl PskStore for PskFileStore {
-    fn lookup(&self, identity: &[u8]) -> Option<ExternalPsk> {
-        // A broken line or unreadable file fails the handshake like a wrong
-        // key would (GnuTLS fails it with "Error in password/key file.").
-        match self.0.find(identity) {
-            Ok(Some(key)) => Some(ExternalPsk::new(identity, &key)),
-            _ => None,
-        }
-    }
-}
-
 /// `gnutls_strerror` of the GnuTLS error an engine error corresponds to.
 fn gnutls_strerror(e: &Error) -> String {
     match e {
@@ -295,44 +278,29 @@ impl<S: Read + Write> QemuTlsSession<S> {
         };
         let provider = opts.provider.clone();
         let (conn, checks) = match (creds, endpoint) {
-            (TlsCreds::X509(c), Endpoint::Server) => {
-                let mut cfg = ServerConfig::new(provider);
-                cfg.policy = policy;
-                cfg.identities = c.handshake_identities();
-                // Request, not require: QEMU enforces in check_credentials.
-                cfg.client_auth = ClientAuth::Request(Arc::new(DangerousNoVerification));
-                let conn = Connection::server(Arc::new(cfg)).map_err(cannot)?;
-                (conn, x509_checks(c))
-            }
-            (TlsCreds::X509(c), Endpoint::Client) => {
-                let mut cfg = ClientConfig::new(provider, Arc::new(DangerousNoVerification));
-                cfg.policy = policy;
-                cfg.identities = c.handshake_identities();
-                cfg.send_sni = false;
-                let conn = Connection::client(Arc::new(cfg), None).map_err(cannot)?;
-                (conn, x509_checks(c))
-            }
-            (TlsCreds::Psk(c), _) => match c.as_ref() {
-                PskCreds::Server { file, .. } => {
-                    let mut cfg = ServerConfig::new(provider);
-                    cfg.policy = policy;
-                    cfg.psk_store = Some(Arc::new(PskFileStore(file.clone())));
-                    (
-                        Connection::server(Arc::new(cfg)).map_err(cannot)?,
-                        Checks::None,
-                    )
+            (TlsCreds::X509(c), Endpoint::Server) => (
+                Connection::server(Arc::new(c.server_config(provider, policy))).map_err(cannot)?,
+                x509_checks(c),
+            ),
+            (TlsCreds::X509(c), Endpoint::Client) => (
+                Connection::client(Arc::new(c.client_config(provider, policy)), None)
+                    .map_err(cannot)?,
+                x509_checks(c),
+            ),
+            (TlsCreds::Psk(c), _) => {
+                let conn = match c.as_ref() {
+                    PskCreds::Server { .. } => c
+                        .server_config(provider, policy)
+                        .map(|cfg| Connection::server(Arc::new(cfg))),
+                    PskCreds::Client { .. } => c
+                        .client_config(provider, policy)
+                        .map(|cfg| Connection::client(Arc::new(cfg), None)),
+                };
+                match conn {
+                    Some(r) => (r.map_err(cannot)?, Checks::None),
+                    None => return qerr!("Credentials endpoint doesn't match session"),
                 }
-                PskCreds::Client { psk, .. } => {
-                    let mut cfg = ClientConfig::new(provider, Arc::new(DangerousNoVerification));
-                    cfg.policy = policy;
-                    cfg.send_sni = false;
-                    cfg.psks = alloc::vec![ExternalPsk::new(psk.identity.as_bytes(), &psk.key)];
-                    (
-                        Connection::client(Arc::new(cfg), None).map_err(cannot)?,
-                        Checks::None,
-                    )
-                }
-            },
+            }
         };
         Ok(Self {
             conn,

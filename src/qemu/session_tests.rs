@@ -537,3 +537,81 @@ fn hybrid_directory_picks_by_peer_capability() {
     }
     assert_eq!(peer_cn(classic), "CN=ec");
 }
+
+/// A v2 CRL from the CA of `pki` listing `serial`, current at `now`.
+fn crl_pem(pki: &Pki, serial: &[u8]) -> String {
+    use crate::pki::der_writer as w;
+    let now = i64::try_from(UnixTime::now().0).unwrap();
+    let alg = pki.ca_key.signature_algorithm_der();
+    let entry = w::sequence(&[
+        &w::integer_unsigned(serial),
+        &w::utc_time(now - 60).unwrap(),
+    ]);
+    let tbs = w::sequence(&[
+        &w::integer_u64(1),
+        &alg,
+        pki.ca.subject_der().unwrap(),
+        &w::utc_time(now - 60).unwrap(),
+        &w::utc_time(now + 86_400).unwrap(),
+        &w::sequence(&[&entry]),
+    ]);
+    let sig = pki.ca_key.sign(&tbs).unwrap();
+    crate::pem::encode(
+        "X509 CRL",
+        &w::sequence(&[&tbs, &alg, &w::bit_string(&sig)]),
+    )
+}
+
+#[test]
+fn revoked_client_certificate_is_refused_by_servers_only() {
+    let pki = Pki::new(KeyType::EcdsaP256);
+    let srv = Dir::new("crls");
+    pki.write_ca(&srv);
+    let (c, k) = pki.issue(
+        &CertBuilder::server("server", &["localhost"]),
+        KeyType::EcdsaP256,
+    );
+    write_identity(&srv, "server-cert.pem", "server-key.pem", &[&c], &k);
+    let cli = Dir::new("crlc");
+    pki.write_ca(&cli);
+    let (c, k) = pki.issue(
+        &CertBuilder::client("client").serial(&[0x42, 0x17]),
+        KeyType::EcdsaP256,
+    );
+    write_identity(&cli, "client-cert.pem", "client-key.pem", &[&c], &k);
+    srv.write("ca-crl.pem", crl_pem(&pki, &[0x42, 0x17]).as_bytes());
+    let o = Objects::new();
+    let server = Arc::new(
+        X509Creds::load(
+            &X509Options::new(&srv.s(), Endpoint::Server),
+            &o,
+            provider(),
+            UnixTime::now(),
+        )
+        .unwrap(),
+    );
+    assert_eq!(server.crls.len(), 1);
+    let client = Arc::new(
+        X509Creds::load(
+            &X509Options::new(&cli.s(), Endpoint::Client),
+            &o,
+            provider(),
+            UnixTime::now(),
+        )
+        .unwrap(),
+    );
+    let objects = Arc::new(Objects::new());
+    let (mut s, mut c) = pair(
+        TlsCreds::X509(server),
+        TlsCreds::X509(client),
+        Some("localhost"),
+        None,
+        &objects,
+    );
+    drive(&mut s, &mut c).unwrap();
+    assert_eq!(
+        s.check_credentials().unwrap_err().message(),
+        "The certificate has been revoked"
+    );
+    c.check_credentials().unwrap();
+}
