@@ -615,3 +615,27 @@ fn revoked_client_certificate_is_refused_by_servers_only() {
     );
     c.check_credentials().unwrap();
 }
+
+#[test]
+fn psk_client_refuses_a_certificate_server() {
+    let st = setup(true);
+    let d = Dir::new("spskx");
+    psk::write_key("qemu", &[0x42; 32], &alloc::format!("{}/keys.psk", d.s())).unwrap();
+    let client = PskCreds::load(&PskOptions {
+        dir: Some(d.s()),
+        endpoint: Endpoint::Client,
+        username: None,
+        priority: None,
+    })
+    .unwrap();
+    let objects = Arc::new(Objects::new());
+    let (mut s, mut c) = pair(
+        TlsCreds::X509(st.server.clone()),
+        TlsCreds::Psk(Arc::new(client)),
+        None,
+        None,
+        &objects,
+    );
+    let e = drive(&mut s, &mut c).unwrap_err();
+    assert!(e.message().starts_with("TLS handshake failed: "), "{e}");
+}
