@@ -1496,6 +1496,94 @@ priority_cells() {
     QTLS_CHECKS=()
 }
 
+# --- QEMU-mode qtls cells ---------------------------------------------------------------------
+# qtls with QEMU credential directories (--creds-dir / --psk-dir, issue 6): verify-peer on, a
+# hostname check, authz DN rules that allow and deny, and the hybrid post-quantum directory.
+
+qtls_qemu_cells() {
+    local q="$PKI/qemu" hy="$PKI/qemu-hybrid" qp="$PKI/qemu-psk" qemu_key
+    local client_dn='C=GB,ST=London,L=City Of London,O=qtls test,CN=client\.qtls\.test'
+    qemu_key="$(psk_key "$qp/keys.psk" qemu)"
+    # qtls server on a QEMU x509 directory; gnutls-cli presents the directory's client cert,
+    # which the server checks against ca-cert.pem and records as the peer DN.
+    QTLS_CHECKS=(--client-log 'The certificate is trusted' --server-log "peer='$client_dn'")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-creds-dir --creds-dir "$q" -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    QTLS_CHECKS=(--server-log "peer='$client_dn'")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-authz-allow --creds-dir "$q" \
+        --authz-dn 'C=GB,ST=London,*,CN=client.qtls.test' -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    # A rule that does not match: QEMU's refusal, the connection is dropped.
+    QTLS_CHECKS=(--client-fails 'non-properly terminated|terminated the connection'
+        --server-log "error: TLS x509 authz check for $client_dn is denied")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-authz-deny --creds-dir "$q" \
+        --authz-dn 'C=GB,*,CN=someone-else' -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    # No client certificate: the server requests one, the handshake completes, the check fails.
+    QTLS_CHECKS=(--client-fails 'non-properly terminated|terminated the connection'
+        --server-log 'error: Verify failed: No certificate was found\.')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-no-client-cert --creds-dir "$q" -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem"
+    # qtls client on the directory against gnutls-serv requiring a client certificate, with
+    # the hostname check on and off target.
+    QTLS_CHECKS=(--client-log "peer='O=qtls test,CN=localhost'" --server-log 'client\.qtls\.test')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-creds-dir \
+        srv_gnutls --x509cafile "$q/ca-cert.pem" --x509certfile "$q/server-cert.pem" \
+        --x509keyfile "$q/server-key.pem" --require-client-cert --verify-client-cert -- \
+        --creds-dir "$q" --hostname localhost
+    QTLS_CHECKS=(--client-fails 'Certificate does not match the hostname wrong\.example')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-wrong-hostname \
+        srv_gnutls --x509cafile "$q/ca-cert.pem" --x509certfile "$q/server-cert.pem" \
+        --x509keyfile "$q/server-key.pem" -- \
+        --creds-dir "$q" --hostname wrong.example
+    # The hybrid directory: ML-DSA-65 first, ECDSA at index 0. A PQ-capable peer gets ML-DSA,
+    # GnuTLS 3.7 gets ECDSA.
+    QTLS_CHECKS=(--client-log 'EC/ECDSA key 256 bits' --server-log 'sig=ecdsa_secp256r1_sha256')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-hybrid-classic --creds-dir "$hy" -- \
+        cli_gnutls --x509cafile "$hy/ca-cert.pem" \
+        --x509certfile "$hy/client-cert-0.pem" --x509keyfile "$hy/client-key-0.pem"
+    QTLS_CHECKS=(--client-log 'Peer signature type: mldsa65' --server-log 'sig=mldsa65')
+    qtls_server_cell qtls-server/openssl35/qemu-hybrid-pq --creds-dir "$hy" -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem" \
+        -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
+    QTLS_CHECKS=(--client-log 'Peer signature type: ECDSA' --server-log 'sig=ecdsa_secp256r1_sha256')
+    qtls_server_cell qtls-server/openssl30/qemu-hybrid-classic --creds-dir "$hy" -- \
+        cli_openssl30 -CAfile "$hy/ca-cert.pem" \
+        -cert "$hy/client-cert-0.pem" -key "$hy/client-key-0.pem"
+    QTLS_CHECKS=(--server-log 'sig=mldsa65 client-sig=mldsa65')
+    cell qtls-server/qtls-client/qemu-hybrid-pq pair "${QTLS_CHECKS[@]}" \
+        srv_qtls --creds-dir "$hy" -- cli_qtls --creds-dir "$hy" --hostname localhost
+    # Swapped order (ECDSA first): everyone gets ECDSA, even a PQ-capable peer.
+    QTLS_CHECKS=(--client-log 'Peer signature type: ecdsa_secp256r1_sha256'
+        --server-log 'sig=ecdsa_secp256r1_sha256')
+    cell qtls-server/openssl35/qemu-hybrid-swapped qemu_swapped_cell "$hy"
+    # PSK directories: GnuTLS peers with QEMU's priority suffix.
+    local psk_prio="NORMAL:+ECDHE-PSK:+DHE-PSK:+PSK"
+    QTLS_CHECKS=(--client-log "PSK authentication\. Connected as 'qemu'" --server-log 'psk=qemu')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-psk-dir --psk-dir "$qp" -- \
+        cli_gnutls --pskusername qemu --pskkey "$qemu_key" --priority "$psk_prio"
+    QTLS_CHECKS=(--client-log 'psk=qemu')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-psk-dir \
+        srv_gnutls --pskpasswd "$qp/keys.psk" --priority "$psk_prio" -- --psk-dir "$qp"
+    QTLS_CHECKS=()
+}
+
+# qemu_swapped_cell HYBRID_DIR: the hybrid directory with the identities' order swapped.
+qemu_swapped_cell() {
+    local hy="$1" sw="$CELL_DIR/swapped"
+    mkdir -p "$sw"
+    cp "$hy/ca-cert.pem" "$sw/"
+    cp "$hy/server-cert-0.pem" "$sw/server-cert.pem"
+    cp "$hy/server-key-0.pem" "$sw/server-key.pem"
+    cp "$hy/server-cert.pem" "$sw/server-cert-0.pem"
+    cp "$hy/server-key.pem" "$sw/server-key-0.pem"
+    pair "${QTLS_CHECKS[@]}" srv_qtls --creds-dir "$sw" -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem" -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
+}
+
 # --- Main -----------------------------------------------------------------------------------
 
 printf 'interop: peers: gnutls-cli=%s openssl=%s openssl-3.5=%s qtls=%s\n' \
@@ -1514,6 +1602,7 @@ cell pki/qemu-dirs pki_qemu_dirs
 peer_cells
 qtls_cells
 priority_cells
+qtls_qemu_cells
 
 kill_groups "$WORK/pgids"
 if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then

@@ -45,6 +45,8 @@ pub mod pem;
 pub mod pki;
 pub mod policy;
 pub mod provider;
+#[cfg(feature = "std")]
+pub mod qemu;
 pub mod record;
 pub mod suites;
 pub mod time;

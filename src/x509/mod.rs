@@ -62,3 +62,14 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
         issuer: c.issuer_der(),
     })
 }
+
+/// Whether `cert` is valid for `host` (a DNS name or IP address) by
+/// GnuTLS's `gnutls_x509_crt_check_hostname` rules ([`NameMode::GnuTls`]),
+/// without validating the chain: QEMU checks the name separately, after the
+/// chain, with its own message. An unparsable `host` matches nothing.
+pub fn check_hostname(cert: &Certificate<'_>, host: &str) -> bool {
+    match ReferenceName::parse(host) {
+        Ok(reference) => hostname::verify_name(cert, &reference, NameMode::GnuTls).is_ok(),
+        Err(_) => false,
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::args::Args;
 use crate::common;
+use crate::qemu;
 use qtls::config::ClientConfig;
 use qtls::conn::{AppRead, Connection, Progress};
 use qtls::time::UnixTime;
@@ -84,7 +85,12 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
 }
 
 fn run_inner(argv: &[String]) -> Result<(), String> {
-    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let values: Vec<&str> = VALUE_OPTS.iter().chain(qemu::VALUE_OPTS).copied().collect();
+    let flags: Vec<&str> = FLAGS.iter().chain(qemu::FLAGS).copied().collect();
+    let a = Args::parse(argv, &values, &flags)?;
+    if qemu::wanted(&a) {
+        return qemu::run_client(&a);
+    }
     let addr = a.positional.first().ok_or("HOST:PORT is required")?;
     let cfg = Arc::new(build_config(&a)?);
     let host = a.value("host").map(str::to_string).or_else(|| {

@@ -8,6 +8,7 @@ mod common;
 mod demo;
 mod kat;
 mod priority;
+mod qemu;
 mod server;
 mod verify;
 
@@ -22,6 +23,12 @@ commands:
   demo     make a throw-away PKI and PSK, and run client against server on loopback
   verify   validate a certificate chain for a host name and purpose
   priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
+  creds    check a QEMU credentials directory (creds check --dir DIR --endpoint server|client)
+  psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
+
+QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
+  with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
+  --authz-dn PATTERN (repeatable, GLib glob on the peer DN), --hostname NAME (client)
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +44,8 @@ fn main() -> ExitCode {
         "kat" => kat::run(rest),
         "verify" => verify::run(rest),
         "priority" => priority::run(rest),
+        "creds" => qemu::run_creds(rest),
+        "psk" => qemu::run_psk(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0

@@ -3,6 +3,7 @@
 
 use crate::args::Args;
 use crate::common;
+use crate::qemu;
 use qtls::config::{ClientAuth, PskList, ServerConfig};
 use qtls::conn::Connection;
 use qtls::io::TlsStream;
@@ -84,7 +85,12 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
 }
 
 fn run_inner(argv: &[String]) -> Result<(), String> {
-    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let values: Vec<&str> = VALUE_OPTS.iter().chain(qemu::VALUE_OPTS).copied().collect();
+    let flags: Vec<&str> = FLAGS.iter().chain(qemu::FLAGS).copied().collect();
+    let a = Args::parse(argv, &values, &flags)?;
+    if qemu::wanted(&a) {
+        return qemu::run_server(&a);
+    }
     let listen = a.value("listen").ok_or("--listen ADDR:PORT is required")?;
     let cfg = Arc::new(build_config(&a)?);
     let count: Option<u64> = match a.value("count") {
