@@ -43,6 +43,7 @@ pub mod key_schedule;
 pub mod pem;
 #[cfg(feature = "std")]
 pub mod pki;
+pub mod policy;
 pub mod provider;
 #[cfg(feature = "std")]
 pub mod qemu;

@@ -68,6 +68,8 @@ pub fn hex_decode(s: &str) -> Result<Vec<u8>, String> {
         .step_by(2)
         .map(|i| {
             s.get(i..i + 2)
+                // from_str_radix alone would take a sign ("+f").
+                .filter(|b| b.bytes().all(|c| c.is_ascii_hexdigit()))
                 .and_then(|b| u8::from_str_radix(b, 16).ok())
                 .ok_or_else(|| format!("invalid hex at offset {i}"))
         })
@@ -146,4 +148,27 @@ pub fn client_verifier(
     let v = qtls::x509::Verifier::client(anchors, p.clone())
         .map_err(|e| format!("{ca}: unusable CA certificate: {e}"))?;
     Ok(Arc::new(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_decode_is_strict() {
+        assert_eq!(hex_decode("00aBfF"), Ok(vec![0x00, 0xab, 0xff]));
+        assert_eq!(hex_decode(""), Ok(vec![]));
+        assert_eq!(
+            hex_decode("abc"),
+            Err("hex string has an odd length".into())
+        );
+        assert_eq!(hex_decode("+f+f"), Err("invalid hex at offset 0".into()));
+        assert_eq!(hex_decode("00zz"), Err("invalid hex at offset 2".into()));
+        // A multi-byte character: no panic on a char boundary.
+        assert_eq!(hex_decode("0é0"), Err("invalid hex at offset 0".into()));
+        assert_eq!(
+            hex_decode(hex_encode(&[1, 2, 254]).as_str()),
+            Ok(vec![1, 2, 254])
+        );
+    }
 }

@@ -1,5 +1,5 @@
 //! `qtls`: the command-line face of the engine (server, client, demo,
-//! verify, kat).
+//! verify, kat, priority).
 #![forbid(unsafe_code)]
 
 mod args;
@@ -7,6 +7,7 @@ mod client;
 mod common;
 mod demo;
 mod kat;
+mod priority;
 mod qemu;
 mod server;
 mod verify;
@@ -23,6 +24,7 @@ commands:
   verify   validate a certificate chain for a host name and purpose
   creds    check a QEMU credentials directory (creds check --dir DIR --endpoint server|client)
   psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
+  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 
 QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
   with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         "verify" => verify::run(rest),
         "creds" => qemu::run_creds(rest),
         "psk" => qemu::run_psk(rest),
+        "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0
