@@ -16,6 +16,7 @@ use super::{Endpoint, QemuError, Result, fsutil, qerr};
 use crate::config::Policy;
 use crate::conn::{AppRead, Connection, Progress};
 use crate::error::{Error, PeerIncompatible, PeerMisbehaved};
+use crate::policy::{QemuCredsType, ResolvedPriority, load_system_config, qemu_priority};
 use crate::provider::CryptoProvider;
 use crate::time::UnixTime;
 use crate::x509::{self, Certificate, Options, Purpose, Verifier};
@@ -82,93 +83,37 @@ impl TlsCreds {
     /// `qcrypto_tls_creds_get_priority`: the `priority` property (or
     /// `NORMAL`) plus the credential type's suffix.
     pub fn priority(&self) -> String {
-        let (base, suffix) = match self {
-            TlsCreds::X509(c) => (c.options.priority.as_deref(), None),
+        match self {
+            TlsCreds::X509(c) => qemu_priority(c.options.priority.as_deref(), QemuCredsType::X509),
             TlsCreds::Psk(c) => {
                 let p = match c.as_ref() {
                     PskCreds::Server { priority, .. } | PskCreds::Client { priority, .. } => {
                         priority.as_deref()
                     }
                 };
-                (p, Some("+ECDHE-PSK:+DHE-PSK:+PSK"))
+                qemu_priority(p, QemuCredsType::Psk)
             }
-        };
-        let base = base.unwrap_or(QEMU_DEFAULT_PRIORITY);
-        match suffix {
-            Some(s) => alloc::format!("{base}:{s}"),
-            None => base.to_string(),
         }
     }
 }
 
-/// QEMU's build-time default priority (`tls_priority` meson option).
-pub const QEMU_DEFAULT_PRIORITY: &str = "NORMAL";
-
 /// Turns a full GnuTLS priority string into a policy, or gives GnuTLS's
-/// error text (`The request is invalid.`, ...).
+/// error text (`The request is invalid.`, ...) for QEMU's message.
 pub type PriorityResolver = fn(&str, &dyn CryptoProvider) -> core::result::Result<Policy, String>;
 
-/// The resolver used until the GnuTLS priority-string engine is wired in:
-/// `NORMAL`, optionally with QEMU's PSK suffix, gives GnuTLS 3.8's NORMAL
-/// for TLS 1.3; anything else is refused as GnuTLS refuses a bad string.
-pub fn normal_only_resolver(
+/// The resolver QEMU's GnuTLS applies: the priority string with the
+/// system configuration (`@KEYWORD`s, `GNUTLS_SYSTEM_PRIORITY_FILE`).
+pub fn gnutls_priority_resolver(
     priority: &str,
     provider: &dyn CryptoProvider,
 ) -> core::result::Result<Policy, String> {
-    let base = priority
-        .strip_suffix(":+ECDHE-PSK:+DHE-PSK:+PSK")
-        .unwrap_or(priority);
-    if !base.eq_ignore_ascii_case("NORMAL") {
-        return Err("The request is invalid.".into());
-    }
-    Ok(gnutls_normal_policy(provider))
-}
-
-/// GnuTLS 3.8 `NORMAL` as TLS 1.3 sees it (reference §3.5): suites
-/// AES-256-GCM, ChaCha20, AES-128-GCM, AES-128-CCM; EC then FFDHE groups;
-/// ML-DSA first among signature schemes.
-pub fn gnutls_normal_policy(provider: &dyn CryptoProvider) -> Policy {
-    use crate::codec::enums::{CipherSuite as C, NamedGroup as G, SignatureScheme as S};
-    let mut p = Policy::default_for(provider);
-    p.suites = alloc::vec![
-        C::TLS_AES_256_GCM_SHA384,
-        C::TLS_CHACHA20_POLY1305_SHA256,
-        C::TLS_AES_128_GCM_SHA256,
-        C::TLS_AES_128_CCM_SHA256,
-    ];
-    p.groups = [
-        G::SECP256R1,
-        G::SECP384R1,
-        G::SECP521R1,
-        G::X25519,
-        G::FFDHE2048,
-        G::FFDHE3072,
-        G::FFDHE4096,
-        G::FFDHE6144,
-        G::FFDHE8192,
-    ]
-    .into_iter()
-    .filter(|g| provider.kx_group(*g).is_some())
-    .collect();
-    p.signature_schemes = alloc::vec![
-        S::MLDSA44,
-        S::MLDSA65,
-        S::MLDSA87,
-        S::RSA_PKCS1_SHA256,
-        S::RSA_PSS_PSS_SHA256,
-        S::RSA_PSS_RSAE_SHA256,
-        S::ECDSA_SECP256R1_SHA256,
-        S::ED25519,
-        S::RSA_PKCS1_SHA384,
-        S::RSA_PSS_PSS_SHA384,
-        S::RSA_PSS_RSAE_SHA384,
-        S::ECDSA_SECP384R1_SHA384,
-        S::RSA_PKCS1_SHA512,
-        S::RSA_PSS_PSS_SHA512,
-        S::RSA_PSS_RSAE_SHA512,
-        S::ECDSA_SECP521R1_SHA512,
-    ];
-    p
+    // A malformed system file only matters with
+    // GNUTLS_SYSTEM_PRIORITY_FAIL_ON_INVALID=1; GnuTLS then refuses it all.
+    let system = load_system_config().map_err(|_| String::from("The request is invalid."))?;
+    let resolved = ResolvedPriority::parse(priority, system.as_ref()).map_err(|e| e.to_string())?;
+    resolved
+        .to_policy(&Policy::default_for(provider), provider)
+        .map_err(|e| e.to_string())
 }
 
 /// `gnutls_strerror` of the GnuTLS error an engine error corresponds to.
@@ -265,6 +210,7 @@ impl<S: Read + Write> QemuTlsSession<S> {
             return qerr!("Credentials endpoint doesn't match session");
         }
         let prio = creds.priority();
+        // QEMU validates the priority string only here, at session creation.
         let policy = (opts.resolver)(&prio, opts.provider.as_ref()).map_err(|e| {
             QemuError::new(alloc::format!(
                 "Unable to set TLS session priority {prio}: {e}"

@@ -80,7 +80,7 @@ fn opts(objects: &Arc<Objects>) -> SessionOptions {
     SessionOptions {
         objects: objects.clone(),
         provider: provider(),
-        resolver: normal_only_resolver,
+        resolver: gnutls_priority_resolver,
     }
 }
 
@@ -491,7 +491,7 @@ fn hybrid_directory_picks_by_peer_capability() {
         .unwrap(),
     );
     let objects = Arc::new(Objects::new());
-    let peer_cn = |resolver: PriorityResolver| {
+    let peer_cn = |priority: Option<&str>| {
         let (a, b) = pipe();
         let mut s = QemuTlsSession::new(
             &TlsCreds::X509(server.clone()),
@@ -502,40 +502,29 @@ fn hybrid_directory_picks_by_peer_capability() {
             &opts(&objects),
         )
         .unwrap();
-        let copts = SessionOptions {
-            resolver,
-            ..opts(&objects)
-        };
+        let mut creds = (*client).clone();
+        creds.options.priority = priority.map(Into::into);
         let mut c = QemuTlsSession::new(
-            &TlsCreds::X509(client.clone()),
+            &TlsCreds::X509(Arc::new(creds)),
             Some("localhost"),
             None,
             Endpoint::Client,
             b,
-            &copts,
+            &opts(&objects),
         )
         .unwrap();
         drive(&mut s, &mut c).unwrap();
         c.check_credentials().unwrap();
         c.peer_name().unwrap().to_string()
     };
-    assert_eq!(peer_cn(normal_only_resolver), "CN=pq");
-    fn classic(
-        p: &str,
-        prov: &dyn CryptoProvider,
-    ) -> core::result::Result<crate::config::Policy, String> {
-        let mut policy = normal_only_resolver(p, prov)?;
-        policy.signature_schemes.retain(|s| {
-            !matches!(
-                *s,
-                crate::codec::enums::SignatureScheme::MLDSA44
-                    | crate::codec::enums::SignatureScheme::MLDSA65
-                    | crate::codec::enums::SignatureScheme::MLDSA87
-            )
-        });
-        Ok(policy)
-    }
-    assert_eq!(peer_cn(classic), "CN=ec");
+    assert_eq!(peer_cn(None), "CN=pq");
+    // The seeds' way to force classic certificates: drop ML-DSA by priority.
+    assert_eq!(
+        peer_cn(Some(
+            "NORMAL:-SIGN-ML-DSA-44:-SIGN-ML-DSA-65:-SIGN-ML-DSA-87"
+        )),
+        "CN=ec"
+    );
 }
 
 /// A v2 CRL from the CA of `pki` listing `serial`, current at `now`.

@@ -22,9 +22,9 @@ commands:
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
   verify   validate a certificate chain for a host name and purpose
-  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
   creds    check a QEMU credentials directory (creds check --dir DIR --endpoint server|client)
   psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
+  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 
 QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
   with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
@@ -43,9 +43,9 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
         "verify" => verify::run(rest),
-        "priority" => priority::run(rest),
         "creds" => qemu::run_creds(rest),
         "psk" => qemu::run_psk(rest),
+        "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0

@@ -10,7 +10,8 @@ use crate::common;
 use qtls::qemu::authz::{Authz, AuthzList, AuthzPolicy, AuthzRule, MatchFormat};
 use qtls::qemu::secret::SecretSpec;
 use qtls::qemu::session::{
-    HandshakeStatus, QemuTlsSession, SessionIoError, SessionOptions, TlsCreds, normal_only_resolver,
+    HandshakeStatus, QemuTlsSession, SessionIoError, SessionOptions, TlsCreds,
+    gnutls_priority_resolver,
 };
 use qtls::qemu::{Endpoint, Object, Objects, PskCreds, PskOptions, X509Creds, X509Options, psk};
 use qtls::time::UnixTime;
@@ -113,7 +114,7 @@ fn session_setup(a: &Args, endpoint: Endpoint) -> Result<Setup, String> {
     let opts = SessionOptions {
         objects,
         provider,
-        resolver: normal_only_resolver,
+        resolver: gnutls_priority_resolver,
     };
     Ok(Setup {
         creds,
