@@ -686,6 +686,10 @@ cli_qtls() {
     converse "$CELL_DIR/client.log" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost "$@"
 }
 
+# Checks on the peer's output for the next qtls_server_cell / qtls_client_cell lines, e.g.
+# QTLS_CHECKS=(--client-log 'X25519MLKEM768'); reset it to () after a group of cells.
+QTLS_CHECKS=()
+
 qtls_server_cell() {
     local name="$1" server=(srv_qtls)
     shift
@@ -700,7 +704,8 @@ qtls_server_cell() {
             *) break ;;
         esac
     done
-    cell "$name" pair "${server[@]}" "$@"
+    # Checks set in QTLS_CHECKS apply too (the QEMU and priority cells use it).
+    cell "$name" pair "${QTLS_CHECKS[@]}" "${server[@]}" "$@"
 }
 
 qtls_client_cell() {
@@ -712,7 +717,7 @@ qtls_client_cell() {
         shift
     done
     [ "$#" -gt 0 ] && shift
-    cell "$name" pair "${server[@]}" -- cli_qtls "$@"
+    cell "$name" pair "${QTLS_CHECKS[@]}" "${server[@]}" -- cli_qtls "$@"
 }
 
 # with_prelude READY_RE LINE... -- COMMAND...: runs COMMAND (a pair) with client commands sent
