@@ -203,34 +203,66 @@ start_server() {
 
 # A unique line each client sends; servers answer with it unchanged (REPLY_MODE=echo:
 # gnutls-serv --echo, qtls server --echo) or reversed (REPLY_MODE=reverse: s_server -rev).
+# With REPLY_MODE=http the client sends an HTTP GET instead, the server answers and closes
+# the connection itself (gnutls-serv without --echo, s_server -www, qtls server --http).
 TOKEN="qtls-interop-$$-$RANDOM"
 expected_reply() {
     case "${REPLY_MODE:-echo}" in
         reverse) printf '%s' "$TOKEN" | rev ;;
+        http) printf 'HTTP/1.0 200' ;;
         *) printf '%s' "$TOKEN" ;;
     esac
 }
 
-# converse LOG COMMAND...: runs a client with a pipe as stdin, sends $TOKEN, keeps stdin open
-# until the expected reply shows up in LOG (or the client exits, or PEER_TIMEOUT passes),
-# then closes stdin (the client says goodbye) and returns the client's exit status.
+# Lines a client sends before $TOKEN (client commands such as gnutls-cli's `^rekey^` or
+# s_client's `K`), each once the client's log matches $READY_RE (its handshake is done).
+PRELUDE=()
+READY_RE=""
+
+# converse LOG COMMAND...: runs a client with a pipe as stdin, sends the $PRELUDE lines and
+# $TOKEN, keeps stdin open until the expected reply shows up in LOG (or the client exits, or
+# PEER_TIMEOUT passes), then closes stdin (the client says goodbye) and returns the client's
+# exit status. With REPLY_MODE=http it sends a GET and leaves stdin open: the server must
+# close the connection and the client exit on its own.
 converse() {
     local log="$1"
     shift
-    local fifo="$CELL_DIR/stdin.fifo" expect i w pid rc
-    expect="$(expected_reply)"
+    local fifo="$CELL_DIR/stdin.fifo" i w pid rc line
+    # A file, not an argument: a big token would not fit on a command line.
+    expected_reply >"$CELL_DIR/expected"
     rm -f "$fifo"
     mkfifo "$fifo"
     timeout -k 2 "$PEER_TIMEOUT" "$@" <"$fifo" >"$log" 2>&1 &
     pid=$!
     exec {w}>"$fifo"
-    # The client may already have died: a write must not kill the cell with SIGPIPE.
+    for line in "${PRELUDE[@]}"; do
+        if [ -n "$READY_RE" ]; then
+            for ((i = 0; i < PEER_TIMEOUT * 10; i++)); do
+                grep -qE -- "$READY_RE" "$log" && break
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+        fi
+        # The client may already have died: a write must not kill the cell with SIGPIPE.
+        (
+            trap '' PIPE
+            printf '%s\n' "$line" >&"$w"
+        ) 2>/dev/null
+        # One command per read: the client must not see the next line in the same chunk.
+        sleep 0.3
+    done
     (
         trap '' PIPE
-        printf '%s\n' "$TOKEN" >&"$w"
+        if [ "${REPLY_MODE:-echo}" = http ]; then
+            printf 'GET / HTTP/1.0\r\n\r\n' >&"$w"
+        else
+            printf '%s\n' "$TOKEN" >&"$w"
+        fi
     ) 2>/dev/null
     for ((i = 0; i < PEER_TIMEOUT * 10; i++)); do
-        grep -qF -- "$expect" "$log" && break
+        if [ "${REPLY_MODE:-echo}" != http ]; then
+            grep -qF -f "$CELL_DIR/expected" "$log" && break
+        fi
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -265,6 +297,25 @@ srv_openssl35() {
     start_server openssl35 "$OPENSSL35" s_server -accept "127.0.0.1:$PORT" -rev "$@"
 }
 
+# HTTP servers: they answer a GET and close the connection themselves (REPLY_MODE=http).
+srv_gnutls_http() {
+    need GNUTLS_SERV
+    REPLY_MODE=http
+    start_server gnutls-serv "$GNUTLS_SERV" --http --port "$PORT" "$@"
+}
+
+srv_openssl30_www() {
+    need OPENSSL30
+    REPLY_MODE=http
+    start_server openssl30 "$OPENSSL30" s_server -accept "127.0.0.1:$PORT" -www "$@"
+}
+
+srv_openssl35_www() {
+    need OPENSSL35
+    REPLY_MODE=http
+    start_server openssl35 "$OPENSSL35" s_server -accept "127.0.0.1:$PORT" -www "$@"
+}
+
 # Client functions: the peer verifies the server as "localhost" whenever a CA is given.
 cli_gnutls() {
     need GNUTLS_CLI
@@ -287,18 +338,20 @@ cli_openssl35() {
 #   Starts the server, runs the client, then applies the checks. Without --client-fails the
 #   client must succeed and receive the server's reply to $TOKEN. CHECKs (grep -E patterns):
 #     --client-log RE      the client's output matches RE
+#     --no-client-log RE   the client's output does not match RE
 #     --server-log RE      the server's output matches RE
 #     --no-server-log RE   the server's output does not match RE (checked after the
 #                          --server-log waits: pair it with a --server-log for a line the
 #                          server prints after the one RE must not match)
 #     --client-fails RE    the client must fail, with output matching RE
 pair() {
-    local client_re=() server_re=() no_server_re=() fails_re=""
+    local client_re=() server_re=() no_server_re=() no_client_re=() fails_re=""
     while [ "$#" -gt 0 ]; do
         case "$1" in
             --client-log) client_re+=("$2"); shift 2 ;;
             --server-log) server_re+=("$2"); shift 2 ;;
             --no-server-log) no_server_re+=("$2"); shift 2 ;;
+            --no-client-log) no_client_re+=("$2"); shift 2 ;;
             --client-fails) fails_re="$2"; shift 2 ;;
             *) break ;;
         esac
@@ -323,10 +376,14 @@ pair() {
     else
         [ "$rc" -ne 124 ] || fail "client timed out after $PEER_TIMEOUT s (no reply?)"
         [ "$rc" -eq 0 ] || fail "client exited with status $rc"
-        grep -qF -- "$(expected_reply)" "$clog" || fail "no reply to the token from the server"
+        expected_reply >"$CELL_DIR/expected"
+        grep -qF -f "$CELL_DIR/expected" "$clog" || fail "no reply to the token from the server"
     fi
     for re in "${client_re[@]}"; do
         grep -qE -- "$re" "$clog" || fail "client output lacks /$re/"
+    done
+    for re in "${no_client_re[@]}"; do
+        ! grep -qE -- "$re" "$clog" || fail "client output has /$re/"
     done
     # Servers may log a connection slightly after the client returns.
     for re in "${server_re[@]}"; do
@@ -601,28 +658,15 @@ peer_cells() {
 
 # === qtls cells =================================================================================
 #
-# Cells that put qtls on one side and a real peer on the other. They use the same server and
-# client functions as the peer cells, so each is one line. The qtls command lines below are
-# the CLI contract these helpers assume:
+# Cells that put qtls on one side and a real peer on the other, with the same server and
+# client functions as the peer cells:
 #
-#   qtls server --listen 127.0.0.1:PORT [--cert C --key K ...] --echo   (echoes each line)
-#   qtls client 127.0.0.1:PORT [--ca CA] --host localhost [...]          (stdin to the server,
-#                                                                         replies to stdout)
+#   qtls_server_cell NAME [CHECK...] [qtls server args...] -- CLIENT_FN [client args...]
+#   qtls_client_cell NAME [CHECK...] SERVER_FN [server args...] -- [qtls client args...]
 #
-#   qtls_server_cell NAME [qtls server args...] -- CLIENT_FN [client args...]
-#   qtls_client_cell NAME SERVER_FN [server args...] -- [qtls client args...]
-#
-# For example, once `qtls server` exists:
-#
-#   qtls_server_cell qtls-server/gnutls-cli/x509-ecdsa \
-#       --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
-#       cli_gnutls --x509cafile "$G/ca-cert.pem"
-#   qtls_client_cell qtls-client/gnutls-serv/x509-ecdsa \
-#       srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
-#       --ca "$G/ca-cert.pem"
-#
-# Checks on the peer's output (pair's --client-log/--server-log/...) go before the NAME's
-# arguments via the QTLS_CHECKS array, e.g. QTLS_CHECKS=(--client-log 'X25519MLKEM768').
+# CHECKs are pair's (--client-log RE, --server-log RE, --client-fails RE...). Every cell checks
+# what was negotiated, on the qtls side (its one line, see `qneg`) and, where the peer prints
+# it, on the peer's side too, so a cell that silently negotiated something else fails.
 # A missing qtls binary fails these cells (build it with `cargo build`, or set QTLS_BIN).
 
 srv_qtls() {
@@ -631,17 +675,37 @@ srv_qtls() {
     start_server qtls "$QTLS_BIN" server --listen "127.0.0.1:$PORT" --echo "$@"
 }
 
+srv_qtls_http() {
+    need QTLS_BIN
+    REPLY_MODE=http
+    start_server qtls "$QTLS_BIN" server --listen "127.0.0.1:$PORT" --http "$@"
+}
+
 cli_qtls() {
     need QTLS_BIN
     converse "$CELL_DIR/client.log" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost "$@"
 }
 
+# Checks on the peer's output for the next qtls_server_cell / qtls_client_cell lines, e.g.
+# QTLS_CHECKS=(--client-log 'X25519MLKEM768'); reset it to () after a group of cells.
 QTLS_CHECKS=()
 
 qtls_server_cell() {
-    local name="$1"
+    local name="$1" server=(srv_qtls)
     shift
-    cell "$name" pair "${QTLS_CHECKS[@]}" srv_qtls "$@"
+    # Checks and the HTTP variant go before the qtls server arguments.
+    while [ "$#" -gt 0 ]; do
+        case "$1" in
+            --client-log | --server-log | --no-server-log | --no-client-log | --client-fails)
+                server=("$1" "$2" "${server[@]}")
+                shift 2
+                ;;
+            --http) server[${#server[@]} - 1]=srv_qtls_http; shift ;;
+            *) break ;;
+        esac
+    done
+    # Checks set in QTLS_CHECKS apply too (the QEMU and priority cells use it).
+    cell "$name" pair "${QTLS_CHECKS[@]}" "${server[@]}" "$@"
 }
 
 qtls_client_cell() {
@@ -656,9 +720,873 @@ qtls_client_cell() {
     cell "$name" pair "${QTLS_CHECKS[@]}" "${server[@]}" -- cli_qtls "$@"
 }
 
+# with_prelude READY_RE LINE... -- COMMAND...: runs COMMAND (a pair) with client commands sent
+# before the token, once the client's log matches READY_RE.
+with_prelude() {
+    READY_RE="$1"
+    shift
+    PRELUDE=()
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        PRELUDE+=("$1")
+        shift
+    done
+    shift
+    "$@"
+}
+
+# with_big_token BYTES COMMAND...: runs COMMAND with a $TOKEN of BYTES random hex digits on
+# one line: many full-size records each way, split and joined by both ends. (Hex, because
+# s_client takes a read that starts with Q, R, k or K for a command.)
+with_big_token() {
+    TOKEN="$(head -c "$(($1 / 2))" /dev/urandom | od -An -v -tx1 | tr -d ' \n')"
+    shift
+    "$@"
+}
+
+# qneg GROUP AUTH [WORD...]: the qtls line for a TLS 1.3 handshake over GROUP ("none" for
+# psk_ke) authenticated by AUTH (sig=SCHEME or psk=IDENTITY), with the WORDs that must follow
+# in that order (client-sig=SCHEME, hrr, key-updates-sent=N...), as a regular expression.
+qneg() {
+    local re
+    re="$(printf 'TLS1\\.3 TLS_[A-Z0-9_]+ group=%s %s' "$1" "$2")"
+    shift 2
+    while [ "$#" -gt 0 ]; do
+        re="$re( [^ ]+)* $1"
+        shift
+    done
+    printf '%s( |$)' "$re"
+}
+qcli() { printf '^%s' "$(qneg "$@")"; }
+qsrv() { printf '^connection from 127\\.0\\.0\\.1:[0-9]+: %s' "$(qneg "$@")"; }
+
+# Signature schemes by key type: qtls's name, GnuTLS's, and OpenSSL's "Peer signature type".
+qtls_sig() {
+    case "$1" in
+        ecdsa) echo ecdsa_secp256r1_sha256 ;;
+        rsa) echo rsa_pss_rsae_sha256 ;;
+        rsapss) echo rsa_pss_pss_sha256 ;;
+        ed25519) echo ed25519 ;;
+        mldsa65) echo mldsa65 ;;
+    esac
+}
+gnutls_sig() {
+    case "$1" in
+        ecdsa) echo 'ECDSA-SECP256R1-SHA256' ;;
+        rsa) echo 'RSA-PSS-RSAE-SHA256' ;;
+        rsapss) echo 'RSA-PSS-SHA256' ;;
+        ed25519) echo 'EdDSA-Ed25519' ;;
+    esac
+}
+openssl_sig() {
+    case "$1" in
+        ecdsa) echo 'ECDSA' ;;
+        rsa | rsapss) echo 'RSA-PSS' ;;
+        ed25519) echo 'ed25519' ;;
+        mldsa65) echo 'mldsa65' ;;
+    esac
+}
+
+# Groups: qtls's name, GnuTLS's priority name and key-exchange label, OpenSSL's name.
+gnutls_group() {
+    case "$1" in
+        x25519) echo X25519 ;;
+        secp256r1) echo SECP256R1 ;;
+        secp384r1) echo SECP384R1 ;;
+        ffdhe2048) echo FFDHE2048 ;;
+    esac
+}
+gnutls_kx() {
+    case "$1" in
+        ffdhe*) echo "DHE-$(gnutls_group "$1")" ;;
+        *) echo "ECDHE-$(gnutls_group "$1")" ;;
+    esac
+}
+openssl_group() {
+    case "$1" in
+        x25519) echo X25519 ;;
+        secp256r1) echo P-256 ;;
+        secp384r1) echo P-384 ;;
+        *) echo "$1" ;;
+    esac
+}
+# What s_client prints for the server's key share: OpenSSL 3.0 "Server Temp Key: ...", 3.5
+# "Peer Temp Key: ..." for classic groups and "Negotiated TLS1.3 group: ..." for hybrids.
+openssl_temp_key() {
+    case "$1" in
+        x25519) echo 'X25519, 253 bits' ;;
+        secp256r1) echo 'ECDH, prime256v1, 256 bits' ;;
+        secp384r1) echo 'ECDH, secp384r1, 384 bits' ;;
+        ffdhe2048) echo 'DH, 2048 bits' ;;
+    esac
+}
+
+openssl35_group_line() {
+    case "$1" in
+        *MLKEM*) printf 'Negotiated TLS1\\.3 group: %s$' "$1" ;;
+        *) printf 'Peer Temp Key: %s' "$(openssl_temp_key "$1")" ;;
+    esac
+}
+
+CLASSIC_GROUPS=(x25519 secp256r1 secp384r1 ffdhe2048)
+PQ_GROUPS=(X25519MLKEM768 SecP256r1MLKEM768 SecP384r1MLKEM1024)
+# gnutls-cli's and s_client's marks of a completed handshake (for PRELUDE commands).
+GNUTLS_READY='^- (Handshake was completed|Simple Client Mode)'
+OPENSSL_READY='^Verify return code'
+
+qtls_client_cells() {
+    local t g sig alice qemu
+    alice="$(psk_key "$PKI/psk/keys.psk" alice)"
+    qemu="$(psk_key "$PKI/psk/keys.psk" qemu)"
+
+    # Certificates: every key type, certtool's set behind gnutls-serv, openssl's behind
+    # s_server 3.0, ML-DSA-65 behind s_server 3.5. The peer picks its default group.
+    for t in ecdsa rsa rsapss ed25519; do
+        sig="$(qtls_sig "$t")"
+        qtls_client_cell "qtls-client/gnutls-serv/x509-$t" \
+            --client-log "$(qcli '[a-z0-9]+' "sig=$sig")" \
+            --server-log "Description: \(TLS1\.3-X\.509\)-\(ECDHE-[A-Z0-9]+\)-\($(gnutls_sig "$t")\)" \
+            srv_gnutls --x509certfile "$G/server-$t-cert.pem" --x509keyfile "$G/server-$t-key.pem" -- \
+            --ca "$G/ca-cert.pem"
+        qtls_client_cell "qtls-client/openssl30/x509-$t" \
+            --client-log "$(qcli '[a-z0-9]+' "sig=$sig")" \
+            srv_openssl30 -cert "$O/server-$t-cert.pem" -key "$O/server-$t-key.pem" -- \
+            --ca "$O/ca-cert.pem"
+    done
+    # OpenSSL 3.5's defaults with qtls's: ML-DSA-65 over X25519MLKEM768.
+    qtls_client_cell "qtls-client/openssl35/x509-mldsa65" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65)" \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" -- \
+        --ca "$M/ca-cert.pem"
+    qtls_client_cell "qtls-client/openssl35/x509-ecdsa" \
+        --client-log "$(qcli X25519MLKEM768 sig=ecdsa_secp256r1_sha256)" \
+        srv_openssl35 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem"
+
+    # The client verifies: the server's name, and its issuer. Its alert is protected with
+    # the client handshake keys (gnutls-serv discards an unprotected one): -d 5 shows it
+    # decrypted, with and without the compatibility ChangeCipherSpec before it.
+    qtls_client_cell "qtls-client/openssl30/x509-wrong-host" \
+        --client-fails 'handshake failed: certificate rejected: NameMismatch' \
+        --server-log 'alert bad certificate' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem" --host example.com
+    local compat flags
+    for compat in compat no-compat; do
+        flags=()
+        [ "$compat" = no-compat ] && flags=(--no-compat)
+        qtls_client_cell "qtls-client/gnutls-serv/x509-untrusted-$compat" \
+            --client-fails 'handshake failed: certificate rejected: UnknownIssuer' \
+            --server-log 'Decrypted Packet\[[0-9]+\] Alert\(21\)' \
+            --server-log 'Alert\[2\|48\] - CA is unknown - was received' \
+            srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+            -d 5 -- \
+            --ca "$O/ca-cert.pem" "${flags[@]}"
+    done
+
+    # Groups: one group on both sides, so nothing else can be negotiated.
+    for g in "${CLASSIC_GROUPS[@]}"; do
+        qtls_client_cell "qtls-client/gnutls-serv/group-$g" \
+            --client-log "$(qcli "$g" sig=ecdsa_secp256r1_sha256)" \
+            --server-log "Description: \(TLS1\.3-X\.509\)-\($(gnutls_kx "$g")\)-" \
+            srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+            --priority "$TLS13:-GROUP-ALL:+GROUP-$(gnutls_group "$g")" -- \
+            --ca "$G/ca-cert.pem" --groups "$g"
+        qtls_client_cell "qtls-client/openssl30/group-$g" \
+            --client-log "$(qcli "$g" sig=ecdsa_secp256r1_sha256)" \
+            srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+            -groups "$(openssl_group "$g")" -- \
+            --ca "$O/ca-cert.pem" --groups "$g"
+    done
+    for g in "${CLASSIC_GROUPS[@]}" "${PQ_GROUPS[@]}"; do
+        qtls_client_cell "qtls-client/openssl35/group-$g" \
+            --client-log "$(qcli "$g" sig=mldsa65)" \
+            srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+            -groups "$(openssl_group "$g")" -- \
+            --ca "$M/ca-cert.pem" --groups "$g"
+    done
+
+    # HelloRetryRequest: the client's first key share is for a group the server lacks.
+    qtls_client_cell "qtls-client/gnutls-serv/hrr-secp384r1" \
+        --client-log "$(qcli secp384r1 sig=ecdsa_secp256r1_sha256 hrr)" \
+        --server-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-SECP384R1\)-' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --priority "$TLS13:-GROUP-ALL:+GROUP-SECP384R1" -- \
+        --ca "$G/ca-cert.pem" --groups x25519,secp384r1 --key-shares 1
+    qtls_client_cell "qtls-client/openssl30/hrr-ffdhe2048" \
+        --client-log "$(qcli ffdhe2048 sig=ed25519 hrr)" \
+        srv_openssl30 -cert "$O/server-ed25519-cert.pem" -key "$O/server-ed25519-key.pem" \
+        -groups ffdhe2048 -- \
+        --ca "$O/ca-cert.pem"
+    qtls_client_cell "qtls-client/openssl35/hrr-SecP384r1MLKEM1024" \
+        --client-log "$(qcli SecP384r1MLKEM1024 sig=mldsa65 hrr)" \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -groups SecP384r1MLKEM1024 -- \
+        --ca "$M/ca-cert.pem"
+
+    # External PSKs from psktool's keys.psk, gnutls-serv in each PSK mode.
+    qtls_client_cell "qtls-client/gnutls-serv/psk_ke" \
+        --client-log "$(qcli none psk=alice)" \
+        --server-log '^- Version: TLS1\.3' --no-server-log 'Diffie-Hellman' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_KE" -- \
+        --psk "$alice" --psk-identity alice
+    qtls_client_cell "qtls-client/gnutls-serv/psk_dhe_ke-ecdhe" \
+        --client-log "$(qcli x25519 psk=alice)" \
+        --server-log 'Ephemeral EC Diffie-Hellman' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_DHE_KE:-GROUP-ALL:+GROUP-X25519" -- \
+        --psk "$alice" --psk-identity alice
+    qtls_client_cell "qtls-client/gnutls-serv/psk_dhe_ke-dhe" \
+        --client-log "$(qcli ffdhe2048 psk=qemu)" \
+        --server-log "^- PSK authentication\. Connected as 'qemu'" \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" \
+        --priority "$TLS13:-KX-ALL:+DHE-PSK:-GROUP-ALL:+GROUP-FFDHE2048" -- \
+        --psk "$qemu" --psk-identity qemu --groups ffdhe2048
+    # PSK binders are computed again over the retried ClientHello.
+    qtls_client_cell "qtls-client/gnutls-serv/psk_dhe_ke-hrr" \
+        --client-log "$(qcli secp384r1 psk=alice hrr)" \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" \
+        --priority "$PSK_DHE_KE:-GROUP-ALL:+GROUP-SECP384R1" -- \
+        --psk "$alice" --psk-identity alice
+    # A wrong key and an unknown identity fail alike: gnutls-serv sends illegal_parameter.
+    qtls_client_cell "qtls-client/gnutls-serv/psk-wrong-key" \
+        --client-fails 'handshake failed: received fatal alert: illegal_parameter' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_DHE_KE" -- \
+        --psk "$qemu" --psk-identity alice
+    qtls_client_cell "qtls-client/gnutls-serv/psk-unknown-identity" \
+        --client-fails 'handshake failed: received fatal alert: illegal_parameter' \
+        srv_gnutls --pskpasswd "$PKI/psk/keys.psk" --priority "$PSK_DHE_KE" -- \
+        --psk "$alice" --psk-identity mallory
+
+    # Client certificates, required by the server.
+    qtls_client_cell "qtls-client/gnutls-serv/client-auth" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' 'sig=[a-z0-9_]+' client-sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'client\.qtls\.test' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$G/ca-cert.pem" --require-client-cert --verify-client-cert -- \
+        --ca "$G/ca-cert.pem" --cert "$G/client-ecdsa-cert.pem" --key "$G/client-ecdsa-key.pem"
+    qtls_client_cell "qtls-client/openssl30/client-auth" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' 'sig=[a-z0-9_]+' client-sig=rsa_pss_rsae_sha256)" \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$O/ca-cert.pem" -- \
+        --ca "$O/ca-cert.pem" --cert "$O/client-rsa-cert.pem" --key "$O/client-rsa-key.pem"
+    qtls_client_cell "qtls-client/openssl35/client-auth-mldsa65" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$M/ca-cert.pem" -- \
+        --ca "$M/ca-cert.pem" --cert "$M/client-mldsa65-cert.pem" --key "$M/client-mldsa65-key.pem"
+    # QEMU's hybrid client identities (ML-DSA-65 first, ECDSA second): the first one the
+    # server's CertificateRequest accepts. GnuTLS 3.7 knows no ML-DSA, OpenSSL 3.5 does.
+    local hy="$PKI/qemu-hybrid"
+    qtls_client_cell "qtls-client/gnutls-serv/client-auth-hybrid-identities" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'client\.qtls\.test' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$G/ca-cert.pem" --require-client-cert --verify-client-cert -- \
+        --ca "$G/ca-cert.pem" --cert "$hy/client-cert.pem" --key "$hy/client-key.pem" \
+        --cert "$hy/client-cert-0.pem" --key "$hy/client-key-0.pem"
+    qtls_client_cell "qtls-client/openssl35/client-auth-hybrid-identities" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --server-log 'CN ?= ?client\.qtls\.test' \
+        srv_openssl35 -cert "$hy/server-cert.pem" -key "$hy/server-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$hy/ca-cert.pem" -- \
+        --ca "$hy/ca-cert.pem" --cert "$hy/client-cert.pem" --key "$hy/client-key.pem" \
+        --cert "$hy/client-cert-0.pem" --key "$hy/client-key-0.pem"
+    # Without a certificate the client answers with an empty one: certificate_required.
+    qtls_client_cell "qtls-client/openssl30/client-auth-missing" \
+        --client-fails 'received fatal alert: certificate_required' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -Verify 1 -verify_return_error -CAfile "$O/ca-cert.pem" -- \
+        --ca "$O/ca-cert.pem"
+
+    # KeyUpdate from the qtls client, update_requested: each server answers with its own.
+    qtls_client_cell "qtls-client/gnutls-serv/key-update" \
+        --client-log 'key-updates-sent=1 key-updates-received=1 closed-by=client' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --ca "$G/ca-cert.pem" --key-update
+    qtls_client_cell "qtls-client/openssl30/key-update" \
+        --client-log 'key-updates-sent=1 key-updates-received=1 closed-by=client' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem" --key-update
+    qtls_client_cell "qtls-client/openssl35/key-update" \
+        --client-log 'key-updates-sent=1 key-updates-received=1 closed-by=client' \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" -- \
+        --ca "$M/ca-cert.pem" --key-update
+
+    # A server that requests a certificate without requiring one: an empty Certificate.
+    qtls_client_cell "qtls-client/gnutls-serv/client-auth-requested-none" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'Description: \(TLS1\.3-X\.509\)-' --no-server-log 'client\.qtls\.test' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$G/ca-cert.pem" --verify-client-cert -- \
+        --ca "$G/ca-cert.pem"
+    # More external PSKs: a 48-byte key (still SHA-256, as GnuTLS), and s_server's PSK.
+    qtls_client_cell "qtls-client/gnutls-serv/psk-48-byte-key" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' psk=alice)" \
+        srv_gnutls --pskpasswd "$PKI/psk48/keys.psk" --priority "$PSK_DHE_KE" -- \
+        --psk "$(psk_key "$PKI/psk48/keys.psk" alice)" --psk-identity alice
+    qtls_client_cell "qtls-client/openssl30/psk" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' psk=alice)" \
+        srv_openssl30 -nocert -psk "$alice" -psk_identity alice -- \
+        --psk "$alice" --psk-identity alice
+
+    # Each cipher suite, chosen by the server.
+    local suite
+    for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 \
+        TLS_AES_128_CCM_SHA256; do
+        qtls_client_cell "qtls-client/openssl30/suite-$suite" \
+            --client-log "^TLS1\.3 $suite group=" \
+            srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+            -ciphersuites "$suite" -- \
+            --ca "$O/ca-cert.pem"
+    done
+
+    # QEMU's client sends no SNI.
+    qtls_client_cell "qtls-client/gnutls-serv/no-sni" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --server-log '^- Description: \(TLS1\.3-X\.509\)-' --no-server-log 'Given server name' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --ca "$G/ca-cert.pem" --no-sni
+    # Middlebox compatibility (RFC 8446 §D.4): on by default, the client sends a
+    # ChangeCipherSpec; off, none. gnutls-serv's record debug output (-d 5) shows it.
+    qtls_client_cell "qtls-client/gnutls-serv/compat" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'ChangeCipherSpec packet received' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        -d 5 -- \
+        --ca "$G/ca-cert.pem"
+    qtls_client_cell "qtls-client/gnutls-serv/no-compat" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --server-log 'Application Data packet received. Epoch 2' \
+        --no-server-log 'ChangeCipherSpec packet received' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        -d 5 -- \
+        --ca "$G/ca-cert.pem" --no-compat
+    # Bulk data: 256 KiB each way in one line.
+    qtls_client_cell "qtls-client/gnutls-serv/bulk" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        with_big_token 262144 srv_gnutls \
+        --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --ca "$G/ca-cert.pem"
+    # A TLS 1.2-only server cannot talk to a TLS 1.3-only client.
+    qtls_client_cell "qtls-client/gnutls-serv/tls12-only" \
+        --client-fails 'handshake failed: received fatal alert: handshake_failure' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' -- \
+        --ca "$G/ca-cert.pem"
+    qtls_client_cell "qtls-client/openssl30/tls12-only" \
+        --client-fails 'handshake failed: received fatal alert: protocol_version' \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -tls1_2 -- \
+        --ca "$O/ca-cert.pem"
+
+    # Records padded to 512 bytes and handshake messages split over 512-byte records: the
+    # ML-DSA-65 certificate alone takes a dozen.
+    qtls_client_cell "qtls-client/openssl35/padded-fragmented-records" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65)" \
+        srv_openssl35 -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" \
+        -record_padding 512 -max_send_frag 512 -- \
+        --ca "$M/ca-cert.pem"
+
+    # ALPN: the server picks from the client's list.
+    qtls_client_cell "qtls-client/openssl30/alpn" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256 alpn=http/1\.1)" \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" \
+        -alpn http/1.1 -- \
+        --ca "$O/ca-cert.pem" --alpn h2 --alpn http/1.1
+
+    # Server-initiated close: HTTP servers answer a GET, send close_notify and hang up.
+    qtls_client_cell "qtls-client/gnutls-serv/server-close" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'closed-by=server$' \
+        srv_gnutls_http --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --ca "$G/ca-cert.pem"
+    qtls_client_cell "qtls-client/openssl30/server-close" \
+        --client-log "$(qcli '[a-zA-Z0-9]+' sig=rsa_pss_rsae_sha256)" \
+        --client-log 'closed-by=server$' \
+        srv_openssl30_www -cert "$O/server-rsa-cert.pem" -key "$O/server-rsa-key.pem" -- \
+        --ca "$O/ca-cert.pem"
+    qtls_client_cell "qtls-client/openssl35/server-close" \
+        --client-log "$(qcli X25519MLKEM768 sig=mldsa65)" \
+        --client-log 'closed-by=server$' \
+        srv_openssl35_www -cert "$M/server-mldsa65-cert.pem" -key "$M/server-mldsa65-key.pem" -- \
+        --ca "$M/ca-cert.pem"
+}
+
+qtls_server_cells() {
+    local t g sig alice qemu
+    alice="$(psk_key "$PKI/psk/keys.psk" alice)"
+    qemu="$(psk_key "$PKI/psk/keys.psk" qemu)"
+
+    # Certificates: every key type, certtool's set to gnutls-cli, openssl's to s_client 3.0,
+    # ML-DSA-65 to s_client 3.5.
+    for t in ecdsa rsa rsapss ed25519; do
+        sig="$(qtls_sig "$t")"
+        qtls_server_cell "qtls-server/gnutls-cli/x509-$t" \
+            --server-log "$(qsrv '[a-z0-9]+' "sig=$sig")" \
+            --client-log 'Status: The certificate is trusted' \
+            --client-log "Description: \(TLS1\.3-X\.509\)-\(ECDHE-[A-Z0-9]+\)-\($(gnutls_sig "$t")\)-" \
+            --cert "$G/server-$t-cert.pem" --key "$G/server-$t-key.pem" -- \
+            cli_gnutls --x509cafile "$G/ca-cert.pem"
+        qtls_server_cell "qtls-server/openssl30/x509-$t" \
+            --server-log "$(qsrv '[a-z0-9]+' "sig=$sig")" \
+            --client-log 'Verify return code: 0 \(ok\)' \
+            --client-log "Peer signature type: $(openssl_sig "$t")$" \
+            --cert "$O/server-$t-cert.pem" --key "$O/server-$t-key.pem" -- \
+            cli_openssl30 -CAfile "$O/ca-cert.pem"
+    done
+    qtls_server_cell "qtls-server/openssl35/x509-mldsa65" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65)" \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        --client-log 'Peer signature type: mldsa65' \
+        --client-log 'Negotiated TLS1\.3 group: X25519MLKEM768' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem"
+    # Two identities, as QEMU's hybrid credential directories: ML-DSA for a client that can
+    # verify it, ECDSA for GnuTLS 3.7, which cannot.
+    local hy="$PKI/qemu-hybrid"
+    qtls_server_cell "qtls-server/openssl35/hybrid-identities" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65)" \
+        --client-log 'Peer signature type: mldsa65' \
+        --cert "$hy/server-cert.pem" --key "$hy/server-key.pem" \
+        --cert "$hy/server-cert-0.pem" --key "$hy/server-key-0.pem" -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem"
+    qtls_server_cell "qtls-server/gnutls-cli/hybrid-identities" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-[A-Z0-9]+\)-\(ECDSA-SECP256R1-SHA256\)-' \
+        --cert "$hy/server-cert.pem" --key "$hy/server-key.pem" \
+        --cert "$hy/server-cert-0.pem" --key "$hy/server-key-0.pem" -- \
+        cli_gnutls --x509cafile "$hy/ca-cert.pem"
+
+    # Groups: the peer client offers one group only.
+    for g in "${CLASSIC_GROUPS[@]}"; do
+        qtls_server_cell "qtls-server/gnutls-cli/group-$g" \
+            --server-log "$(qsrv "$g" sig=ecdsa_secp256r1_sha256)" \
+            --client-log "Description: \(TLS1\.3-X\.509\)-\($(gnutls_kx "$g")\)-" \
+            --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+            cli_gnutls --x509cafile "$G/ca-cert.pem" \
+            --priority "$TLS13:-GROUP-ALL:+GROUP-$(gnutls_group "$g")"
+        qtls_server_cell "qtls-server/openssl30/group-$g" \
+            --server-log "$(qsrv "$g" sig=ecdsa_secp256r1_sha256)" \
+            --client-log "Server Temp Key: $(openssl_temp_key "$g")" \
+            --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
+            cli_openssl30 -CAfile "$O/ca-cert.pem" -groups "$(openssl_group "$g")"
+    done
+    for g in "${CLASSIC_GROUPS[@]}" "${PQ_GROUPS[@]}"; do
+        qtls_server_cell "qtls-server/openssl35/group-$g" \
+            --server-log "$(qsrv "$g" sig=mldsa65)" \
+            --client-log "$(openssl35_group_line "$g")" \
+            --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
+            cli_openssl35 -CAfile "$M/ca-cert.pem" -groups "$(openssl_group "$g")"
+    done
+
+    # Whose group order wins: gnutls-cli prefers SECP256R1 and sends shares for it and X25519;
+    # qtls prefers X25519. The client's order by default, the server's with --server-precedence.
+    qtls_server_cell "qtls-server/gnutls-cli/client-precedence" \
+        --server-log "$(qsrv secp256r1 sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-SECP256R1\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+    qtls_server_cell "qtls-server/gnutls-cli/server-precedence" \
+        --server-log "$(qsrv x25519 sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-X25519\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --server-precedence -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+
+    # HelloRetryRequest: the server only has a group the client offered but sent no share for.
+    # gnutls-cli sends shares for its first two groups (X25519, SECP256R1).
+    qtls_server_cell "qtls-server/gnutls-cli/hrr-ffdhe2048" \
+        --server-log "$(qsrv ffdhe2048 sig=ecdsa_secp256r1_sha256 hrr)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(DHE-FFDHE2048\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --groups ffdhe2048 -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --priority "$TLS13:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-FFDHE2048"
+    # s_client sends one share (its first group); with a cookie in the HelloRetryRequest.
+    qtls_server_cell "qtls-server/openssl30/hrr-cookie-secp384r1" \
+        --server-log "$(qsrv secp384r1 sig=ecdsa_secp256r1_sha256 hrr)" \
+        --client-log "Server Temp Key: $(openssl_temp_key secp384r1)" \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" --groups secp384r1 \
+        --hrr-cookie -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" -groups X25519:P-384
+    qtls_server_cell "qtls-server/openssl35/hrr-SecP256r1MLKEM768" \
+        --server-log "$(qsrv SecP256r1MLKEM768 sig=mldsa65 hrr)" \
+        --client-log 'Negotiated TLS1\.3 group: SecP256r1MLKEM768$' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --groups SecP256r1MLKEM768 -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -groups X25519MLKEM768:SecP256r1MLKEM768
+
+    # External PSKs: gnutls-cli with the keys psktool wrote, in each PSK mode.
+    qtls_server_cell "qtls-server/gnutls-cli/psk_ke" \
+        --server-log "$(qsrv none psk=alice)" \
+        --client-log "^- PSK authentication\. Connected as 'alice'" \
+        --psk "$alice" --psk-identity alice -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" --priority "$PSK_KE"
+    qtls_server_cell "qtls-server/gnutls-cli/psk_dhe_ke-ecdhe" \
+        --server-log "$(qsrv secp384r1 psk=alice)" \
+        --client-log "^- PSK authentication\. Connected as 'alice'" \
+        --psk "$alice" --psk-identity alice -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" \
+        --priority "$PSK_DHE_KE:-GROUP-ALL:+GROUP-SECP384R1"
+    qtls_server_cell "qtls-server/gnutls-cli/psk_dhe_ke-dhe" \
+        --server-log "$(qsrv ffdhe2048 psk=qemu)" \
+        --client-log "^- PSK authentication\. Connected as 'qemu'" \
+        --psk "$qemu" --psk-identity qemu -- \
+        cli_gnutls --pskusername qemu --pskkey "$qemu" \
+        --priority "$TLS13:-KX-ALL:+DHE-PSK:-GROUP-ALL:+GROUP-FFDHE2048"
+    # A wrong key and an unknown identity fail alike: the binder does not verify, the server
+    # sends decrypt_error (51) (RFC 8446 §6.2) and logs the same error for both.
+    qtls_server_cell "qtls-server/gnutls-cli/psk-wrong-key" \
+        --client-fails 'Received alert \[51\]: Decrypt error' \
+        --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer misbehaved: BadBinder$' \
+        --psk "$alice" --psk-identity alice -- \
+        cli_gnutls --pskusername alice --pskkey "$qemu" --priority "$PSK_DHE_KE"
+    qtls_server_cell "qtls-server/gnutls-cli/psk-unknown-identity" \
+        --client-fails 'Received alert \[51\]: Decrypt error' \
+        --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer misbehaved: BadBinder$' \
+        --psk "$alice" --psk-identity alice -- \
+        cli_gnutls --pskusername mallory --pskkey "$alice" --priority "$PSK_DHE_KE"
+    # s_client's external PSK (SHA-256, with a TLS_AES_128_GCM_SHA256 suite).
+    qtls_server_cell "qtls-server/openssl30/psk" \
+        --server-log "$(qsrv '[a-z0-9]+' psk=alice)" \
+        --client-log 'TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256' \
+        --psk "$alice" --psk-identity alice -- \
+        cli_openssl30 -psk "$alice" -psk_identity alice -ciphersuites TLS_AES_128_GCM_SHA256
+
+    # KeyUpdate from the peer: without (^rekey1^, k) and with (^rekey^, K) update_requested;
+    # the qtls server answers only the latter.
+    qtls_server_cell "qtls-server/gnutls-cli/key-update" \
+        --server-log "$(qsrv '[a-z0-9]+' 'sig=[a-z0-9_]+' key-updates-sent=0 key-updates-received=1)" \
+        --client-log '^- Rekey was completed' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        with_prelude "$GNUTLS_READY" '^rekey1^' -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --inline-commands
+    qtls_server_cell "qtls-server/gnutls-cli/key-update-requested" \
+        --server-log "$(qsrv '[a-z0-9]+' 'sig=[a-z0-9_]+' key-updates-sent=1 key-updates-received=1)" \
+        --client-log '^- Rekey was completed' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        with_prelude "$GNUTLS_READY" '^rekey^' -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --inline-commands
+    qtls_server_cell "qtls-server/openssl30/key-update" \
+        --server-log "$(qsrv '[a-z0-9]+' 'sig=[a-z0-9_]+' key-updates-sent=0 key-updates-received=1)" \
+        --client-log '^KEYUPDATE$' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
+        with_prelude "$OPENSSL_READY" k -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem"
+    qtls_server_cell "qtls-server/openssl30/key-update-requested" \
+        --server-log "$(qsrv '[a-z0-9]+' 'sig=[a-z0-9_]+' key-updates-sent=1 key-updates-received=1)" \
+        --client-log '^KEYUPDATE$' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
+        with_prelude "$OPENSSL_READY" K -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem"
+    qtls_server_cell "qtls-server/openssl35/key-update-requested" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 key-updates-sent=2 key-updates-received=2)" \
+        --client-log '^KEYUPDATE$' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
+        with_prelude "$OPENSSL_READY" K K -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem"
+
+    # Client certificates, required by the qtls server and verified against --client-ca.
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Status: The certificate is trusted' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --x509certfile "$G/client-ecdsa-cert.pem" --x509keyfile "$G/client-ecdsa-key.pem"
+    qtls_server_cell "qtls-server/openssl30/client-auth" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 client-sig=rsa_pss_rsae_sha256)" \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" --require-client-cert -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+    qtls_server_cell "qtls-server/openssl35/client-auth-mldsa65" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --client-log 'Verify return code: 0 \(ok\)' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --client-ca "$M/ca-cert.pem" --require-client-cert -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
+    # QEMU's x509 servers request a certificate without requiring one.
+    qtls_server_cell "qtls-server/openssl30/client-auth-requested-none" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 closed-by=client)" \
+        --no-server-log 'client-sig=' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem"
+    # Required but not given: certificate_required (116, RFC 8446 §4.4.2.4).
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth-missing" \
+        --client-fails 'Received alert \[116\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # A certificate from another CA: unknown_ca (48).
+    qtls_server_cell "qtls-server/openssl30/client-auth-untrusted" \
+        --client-fails 'alert unknown ca' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" \
+        --client-ca "$G/ca-cert.pem" --require-client-cert -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+
+    qtls_server_cell "qtls-server/gnutls-cli/client-auth-untrusted" \
+        --client-fails 'Received alert \[48\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" \
+        --client-ca "$O/ca-cert.pem" --require-client-cert -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --x509certfile "$G/client-rsa-cert.pem" --x509keyfile "$G/client-rsa-key.pem"
+
+    # PSK with a HelloRetryRequest (and a cookie): the client's binders cover the retried hello.
+    qtls_server_cell "qtls-server/gnutls-cli/psk_dhe_ke-hrr-cookie" \
+        --server-log "$(qsrv secp384r1 psk=alice hrr)" \
+        --client-log "^- PSK authentication\. Connected as 'alice'" \
+        --psk "$alice" --psk-identity alice --groups secp384r1 --hrr-cookie -- \
+        cli_gnutls --pskusername alice --pskkey "$alice" \
+        --priority "$PSK_DHE_KE:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1"
+    qtls_server_cell "qtls-server/gnutls-cli/hrr-cookie-secp384r1" \
+        --server-log "$(qsrv secp384r1 sig=ecdsa_secp256r1_sha256 hrr)" \
+        --client-log 'Description: \(TLS1\.3-X\.509\)-\(ECDHE-SECP384R1\)-' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --groups secp384r1 \
+        --hrr-cookie -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" \
+        --priority "$TLS13:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1"
+
+    # Each cipher suite, chosen by the client.
+    local suite gsuite
+    for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 \
+        TLS_AES_128_CCM_SHA256; do
+        case "$suite" in
+            TLS_AES_128_GCM_SHA256) gsuite=AES-128-GCM ;;
+            TLS_AES_256_GCM_SHA384) gsuite=AES-256-GCM ;;
+            TLS_CHACHA20_POLY1305_SHA256) gsuite=CHACHA20-POLY1305 ;;
+            TLS_AES_128_CCM_SHA256) gsuite=AES-128-CCM ;;
+        esac
+        qtls_server_cell "qtls-server/gnutls-cli/suite-$suite" \
+            --server-log "^connection from 127\.0\.0\.1:[0-9]+: TLS1\.3 $suite group=" \
+            --client-log "Description: \(TLS1\.3-X\.509\)-.*-\($gsuite\)$" \
+            --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+            cli_gnutls --x509cafile "$G/ca-cert.pem" --priority "$TLS13:-CIPHER-ALL:+$gsuite"
+    done
+
+    # Middlebox compatibility: the server sends a ChangeCipherSpec by default, none when off
+    # (it still echoes the client's legacy_session_id). gnutls-cli -d 5 shows records.
+    qtls_server_cell "qtls-server/gnutls-cli/compat" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'ChangeCipherSpec packet received' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" -d 5
+    qtls_server_cell "qtls-server/gnutls-cli/no-compat" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --client-log 'Application Data packet received. Epoch 2' \
+        --no-client-log 'ChangeCipherSpec packet received' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --no-compat -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" -d 5
+    # Bulk data: 256 KiB each way in one line.
+    qtls_server_cell "qtls-server/gnutls-cli/bulk" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        with_big_token 262144 cli_gnutls --x509cafile "$G/ca-cert.pem"
+    qtls_server_cell "qtls-server/openssl30/bulk" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256)" \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
+        with_big_token 262144 cli_openssl30 -CAfile "$O/ca-cert.pem"
+    # A TLS 1.2-only client gets protocol_version (RFC 8446 §4.2.1).
+    qtls_server_cell "qtls-server/gnutls-cli/tls12-only" \
+        --client-fails 'Received alert \[70\]' \
+        --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer is incompatible: NoTls13$' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
+    qtls_server_cell "qtls-server/openssl30/tls12-only" \
+        --client-fails 'alert protocol version' \
+        --server-log '^connection from 127\.0\.0\.1:[0-9]+: error: peer is incompatible: NoTls13$' \
+        --cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem" -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" -tls1_2
+
+    # Records padded to 512 bytes and the client's flight split over 512-byte records.
+    qtls_server_cell "qtls-server/openssl35/padded-fragmented-records" \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 client-sig=mldsa65)" \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --client-ca "$M/ca-cert.pem" --require-client-cert -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -record_padding 512 -max_send_frag 512 \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
+
+    # ALPN: the server picks; no overlap is no_application_protocol (RFC 7301 §3.2).
+    qtls_server_cell "qtls-server/gnutls-cli/alpn" \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ecdsa_secp256r1_sha256 alpn=http/1\.1)" \
+        --client-log '^- Application protocol: http/1\.1' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --alpn http/1.1 -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --alpn=h2 --alpn=http/1.1
+    qtls_server_cell "qtls-server/gnutls-cli/alpn-mismatch" \
+        --client-fails 'Received alert \[120\]' \
+        --cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem" --alpn http/1.1 -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --alpn=h2
+
+    # Server-initiated close: qtls server --http answers the GET and sends close_notify first.
+    qtls_server_cell "qtls-server/gnutls-cli/server-close" --http \
+        --server-log "$(qsrv '[a-z0-9]+' sig=ed25519 closed-by=server)" \
+        --client-log '^- Peer has closed the GnuTLS connection' \
+        --cert "$G/server-ed25519-cert.pem" --key "$G/server-ed25519-key.pem" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem"
+    qtls_server_cell "qtls-server/openssl30/server-close" --http \
+        --server-log "$(qsrv '[a-z0-9]+' sig=rsa_pss_rsae_sha256 closed-by=server)" \
+        --client-log '^closed$' \
+        --cert "$O/server-rsa-cert.pem" --key "$O/server-rsa-key.pem" -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem"
+    qtls_server_cell "qtls-server/openssl35/server-close" --http \
+        --server-log "$(qsrv X25519MLKEM768 sig=mldsa65 closed-by=server)" \
+        --client-log '^closed$' \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem"
+}
+
 qtls_cells() {
-    # No qtls cells yet: `qtls server` and `qtls client` arrive with the handshake.
-    :
+    qtls_client_cells
+    qtls_server_cells
+}
+
+# === Priority-string cells ======================================================================
+#
+# GnuTLS priority strings (issue 7): priority-diff.sh compares qtls's resolution of its corpus
+# with gnutls-cli's, and `--priority` on qtls server/client must change what real peers
+# negotiate: suite order, %SERVER_PRECEDENCE, group choice, @SYSTEM and QEMU's post-quantum
+# opt-out string.
+
+PQ_OPT_OUT="-SIGN-ML-DSA-65:-SIGN-ML-DSA-44:-SIGN-ML-DSA-87:-GROUP-X25519-MLKEM768"
+PQ_OPT_OUT+=":-GROUP-SECP256R1-MLKEM768:-GROUP-SECP384R1-MLKEM1024"
+
+priority_diff() {
+    need QTLS_BIN
+    QTLS_BIN="$QTLS_BIN" "$ROOT/interop/priority-diff.sh" >"$CELL_DIR/diff.log" 2>&1 ||
+        fail "$(tail -n 1 "$CELL_DIR/diff.log") (see diff.log)"
+}
+
+# A qtls server whose @SYSTEM enables the X25519-MLKEM768 hybrid, as distribution policies do.
+srv_qtls_system() {
+    printf '[priorities]\nSYSTEM = NORMAL:+GROUP-X25519-MLKEM768\n' >"$CELL_DIR/gnutls.config"
+    GNUTLS_SYSTEM_PRIORITY_FILE="$CELL_DIR/gnutls.config" srv_qtls "$@"
+}
+
+priority_cells() {
+    local ecdsa=(--cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem")
+    local both="NORMAL:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM"
+    cell priority/diff priority_diff
+    # gnutls-cli prefers AES-256-GCM; the server's order wins only with %SERVER_PRECEDENCE.
+    QTLS_CHECKS=(--client-log '-\(AES-256-GCM\)' --server-log 'TLS_AES_256_GCM_SHA384')
+    qtls_server_cell qtls-server/gnutls-cli/priority-client-order \
+        "${ecdsa[@]}" --priority "$both" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--client-log '-\(AES-128-GCM\)' --server-log 'TLS_AES_128_GCM_SHA256')
+    qtls_server_cell qtls-server/gnutls-cli/priority-server-precedence \
+        "${ecdsa[@]}" --priority "$both:%SERVER_PRECEDENCE" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # Only secp384r1: gnutls-cli's shares (secp256r1, x25519) get a HelloRetryRequest.
+    QTLS_CHECKS=(--client-log 'ECDHE-SECP384R1' --server-log 'group=secp384r1.* hrr')
+    qtls_server_cell qtls-server/gnutls-cli/priority-group \
+        "${ecdsa[@]}" --priority "NORMAL:-GROUP-ALL:+GROUP-SECP384R1" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    # OpenSSL 3.5 offers X25519MLKEM768 first: taken under @SYSTEM, refused after the opt-out.
+    QTLS_CHECKS=(--server-log 'group=X25519MLKEM768')
+    cell qtls-server/openssl35/priority-system-pq pair "${QTLS_CHECKS[@]}" \
+        srv_qtls_system "${ecdsa[@]}" --priority "@SYSTEM" -- cli_openssl35 -CAfile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--server-log 'group=x25519' --no-server-log 'group=X25519MLKEM768')
+    cell qtls-server/openssl35/priority-pq-opt-out pair "${QTLS_CHECKS[@]}" \
+        srv_qtls_system "${ecdsa[@]}" --priority "@SYSTEM:$PQ_OPT_OUT" -- cli_openssl35 -CAfile "$G/ca-cert.pem"
+    QTLS_CHECKS=(--client-log 'TLS_CHACHA20_POLY1305_SHA256')
+    qtls_client_cell qtls-client/gnutls-serv/priority-suite \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305"
+    QTLS_CHECKS=(--client-log 'group=secp521r1')
+    qtls_client_cell qtls-client/openssl30/priority-group \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-GROUP-ALL:+GROUP-SECP521R1"
+    QTLS_CHECKS=(--client-fails 'Unable to set TLS session priority NORMAL:-VERS-TLS1\.3: No or insufficient priorities were set\.')
+    qtls_client_cell qtls-client/gnutls-serv/priority-no-tls13 \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" -- \
+        --no-verify --priority "NORMAL:-VERS-TLS1.3"
+    QTLS_CHECKS=()
+}
+
+# --- QEMU-mode qtls cells ---------------------------------------------------------------------
+# qtls with QEMU credential directories (--creds-dir / --psk-dir, issue 6): verify-peer on, a
+# hostname check, authz DN rules that allow and deny, and the hybrid post-quantum directory.
+
+qtls_qemu_cells() {
+    local q="$PKI/qemu" hy="$PKI/qemu-hybrid" qp="$PKI/qemu-psk" qemu_key
+    local client_dn='C=GB,ST=London,L=City Of London,O=qtls test,CN=client\.qtls\.test'
+    qemu_key="$(psk_key "$qp/keys.psk" qemu)"
+    # qtls server on a QEMU x509 directory; gnutls-cli presents the directory's client cert,
+    # which the server checks against ca-cert.pem and records as the peer DN.
+    QTLS_CHECKS=(--client-log 'The certificate is trusted' --server-log "peer='$client_dn'")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-creds-dir --creds-dir "$q" -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    QTLS_CHECKS=(--server-log "peer='$client_dn'")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-authz-allow --creds-dir "$q" \
+        --authz-dn 'C=GB,ST=London,*,CN=client.qtls.test' -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    # A rule that does not match: QEMU's refusal, the connection is dropped.
+    QTLS_CHECKS=(--client-fails 'non-properly terminated|terminated the connection'
+        --server-log "error: TLS x509 authz check for $client_dn is denied")
+    qtls_server_cell qtls-server/gnutls-cli/qemu-authz-deny --creds-dir "$q" \
+        --authz-dn 'C=GB,*,CN=someone-else' -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem" \
+        --x509certfile "$q/client-cert.pem" --x509keyfile "$q/client-key.pem"
+    # No client certificate: the server requests one, the handshake completes, the check fails.
+    QTLS_CHECKS=(--client-fails 'non-properly terminated|terminated the connection'
+        --server-log 'error: Verify failed: No certificate was found\.')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-no-client-cert --creds-dir "$q" -- \
+        cli_gnutls --x509cafile "$q/ca-cert.pem"
+    # qtls client on the directory against gnutls-serv requiring a client certificate, with
+    # the hostname check on and off target.
+    QTLS_CHECKS=(--client-log "peer='O=qtls test,CN=localhost'" --server-log 'client\.qtls\.test')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-creds-dir \
+        srv_gnutls --x509cafile "$q/ca-cert.pem" --x509certfile "$q/server-cert.pem" \
+        --x509keyfile "$q/server-key.pem" --require-client-cert --verify-client-cert -- \
+        --creds-dir "$q" --hostname localhost
+    QTLS_CHECKS=(--client-fails 'Certificate does not match the hostname wrong\.example')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-wrong-hostname \
+        srv_gnutls --x509cafile "$q/ca-cert.pem" --x509certfile "$q/server-cert.pem" \
+        --x509keyfile "$q/server-key.pem" -- \
+        --creds-dir "$q" --hostname wrong.example
+    # The hybrid directory: ML-DSA-65 first, ECDSA at index 0. A PQ-capable peer gets ML-DSA,
+    # GnuTLS 3.7 gets ECDSA.
+    QTLS_CHECKS=(--client-log 'EC/ECDSA key 256 bits' --server-log 'sig=ecdsa_secp256r1_sha256')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-hybrid-classic --creds-dir "$hy" -- \
+        cli_gnutls --x509cafile "$hy/ca-cert.pem" \
+        --x509certfile "$hy/client-cert-0.pem" --x509keyfile "$hy/client-key-0.pem"
+    QTLS_CHECKS=(--client-log 'Peer signature type: mldsa65' --server-log 'sig=mldsa65')
+    qtls_server_cell qtls-server/openssl35/qemu-hybrid-pq --creds-dir "$hy" -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem" \
+        -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
+    QTLS_CHECKS=(--client-log 'Peer signature type: ECDSA' --server-log 'sig=ecdsa_secp256r1_sha256')
+    qtls_server_cell qtls-server/openssl30/qemu-hybrid-classic --creds-dir "$hy" -- \
+        cli_openssl30 -CAfile "$hy/ca-cert.pem" \
+        -cert "$hy/client-cert-0.pem" -key "$hy/client-key-0.pem"
+    QTLS_CHECKS=(--server-log 'sig=mldsa65 client-sig=mldsa65')
+    cell qtls-server/qtls-client/qemu-hybrid-pq pair "${QTLS_CHECKS[@]}" \
+        srv_qtls --creds-dir "$hy" -- cli_qtls --creds-dir "$hy" --hostname localhost
+    # Swapped order (ECDSA first): everyone gets ECDSA, even a PQ-capable peer.
+    QTLS_CHECKS=(--client-log 'Peer signature type: ecdsa_secp256r1_sha256'
+        --server-log 'sig=ecdsa_secp256r1_sha256')
+    cell qtls-server/openssl35/qemu-hybrid-swapped qemu_swapped_cell "$hy"
+    # PSK directories: GnuTLS peers with QEMU's priority suffix.
+    local psk_prio="NORMAL:+ECDHE-PSK:+DHE-PSK:+PSK"
+    QTLS_CHECKS=(--client-log "PSK authentication\. Connected as 'qemu'" --server-log 'psk=qemu')
+    qtls_server_cell qtls-server/gnutls-cli/qemu-psk-dir --psk-dir "$qp" -- \
+        cli_gnutls --pskusername qemu --pskkey "$qemu_key" --priority "$psk_prio"
+    QTLS_CHECKS=(--client-log 'psk=qemu')
+    qtls_client_cell qtls-client/gnutls-serv/qemu-psk-dir \
+        srv_gnutls --pskpasswd "$qp/keys.psk" --priority "$psk_prio" -- --psk-dir "$qp"
+    QTLS_CHECKS=()
+}
+
+# qemu_swapped_cell HYBRID_DIR: the hybrid directory with the identities' order swapped.
+qemu_swapped_cell() {
+    local hy="$1" sw="$CELL_DIR/swapped"
+    mkdir -p "$sw"
+    cp "$hy/ca-cert.pem" "$sw/"
+    cp "$hy/server-cert-0.pem" "$sw/server-cert.pem"
+    cp "$hy/server-key-0.pem" "$sw/server-key.pem"
+    cp "$hy/server-cert.pem" "$sw/server-cert-0.pem"
+    cp "$hy/server-key.pem" "$sw/server-key-0.pem"
+    pair "${QTLS_CHECKS[@]}" srv_qtls --creds-dir "$sw" -- \
+        cli_openssl35 -CAfile "$hy/ca-cert.pem" -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
 }
 
 # --- Main -----------------------------------------------------------------------------------
@@ -678,6 +1606,8 @@ cell pki/psk pki_psk
 cell pki/qemu-dirs pki_qemu_dirs
 peer_cells
 qtls_cells
+priority_cells
+qtls_qemu_cells
 
 kill_groups "$WORK/pgids"
 if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then

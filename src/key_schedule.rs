@@ -75,11 +75,6 @@ use core::marker::PhantomData;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-// Test-only provider until aws_lc provider lands (shared with tests/).
-#[cfg(all(test, feature = "std"))]
-#[path = "../tests/common/provider.rs"]
-pub(crate) mod test_provider;
-
 /// The prefix of every TLS 1.3 HKDF label (RFC 8446 §7.1).
 const LABEL_PREFIX: &[u8] = b"tls13 ";
 
@@ -924,9 +919,9 @@ impl ResumptionMasterSecret {
 
 #[cfg(all(test, feature = "std"))]
 mod tests {
-    use super::test_provider::TestProvider;
     use super::*;
     use crate::error::ApiMisuse;
+    use crate::provider::aws_lc::AwsLcProvider;
     use alloc::vec::Vec;
     use alloc::{format, vec};
 
@@ -959,7 +954,7 @@ mod tests {
         "a8ec436d677634ae525ac1fcebe11a039ec17694fac6e98527b642f2edd5ce61";
 
     fn rfc8448_s3_master() -> MasterSecret {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let early = EarlySecret::new(p, SHA256, None).unwrap();
         early
             .into_handshake_secret(p, Some(&h(DHE)))
@@ -970,7 +965,7 @@ mod tests {
 
     #[test]
     fn rfc8448_section3_schedule_through_the_typestate() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let aead = AeadAlgorithm::Aes128Gcm;
 
         let early = EarlySecret::new(p, SHA256, None).unwrap();
@@ -1027,7 +1022,7 @@ mod tests {
 
     #[test]
     fn rfc8448_section4_early_secrets_and_binder() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let early = EarlySecret::new(p, SHA256, Some(&h(RES_PSK))).unwrap();
         assert_eq!(
             early.secret().as_bytes(),
@@ -1101,7 +1096,7 @@ mod tests {
 
     #[test]
     fn key_update_generations_are_deterministic_and_distinct() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let master = rfc8448_s3_master();
         let gen0 = master
             .client_application_traffic_secret_0(p, &h(SF_HASH))
@@ -1131,7 +1126,7 @@ mod tests {
 
     /// RFC 8446 §7.5 spelled out with HMAC-based HKDF and hand-built labels.
     fn exporter_by_hand(secret: &[u8], label: &[u8], context: &[u8], len: usize) -> Vec<u8> {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let hkdf_label = |len: usize, label: &[u8], ctx: &[u8]| {
             let mut v = Vec::new();
             v.extend_from_slice(&u16::try_from(len).unwrap().to_be_bytes());
@@ -1159,7 +1154,7 @@ mod tests {
 
     #[test]
     fn exporter_matches_a_direct_computation() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let master = rfc8448_s3_master();
         let exp = master.exporter_master_secret(p, &h(SF_HASH)).unwrap();
         for (label, context, len) in [
@@ -1237,7 +1232,7 @@ mod tests {
             Err(Error::PeerMisbehaved(PeerMisbehaved::BadFinished))
         );
         // Through the typed secret as well.
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let hs = EarlySecret::new(p, SHA256, None)
             .unwrap()
             .into_handshake_secret(p, Some(&h(DHE)))
@@ -1255,7 +1250,7 @@ mod tests {
 
     #[test]
     fn no_psk_and_no_dhe_mean_hash_length_zeros() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let a = EarlySecret::new(p, SHA256, None).unwrap();
         let b = EarlySecret::new(p, SHA256, Some(&[0u8; 32])).unwrap();
         assert_eq!(a.secret(), b.secret());
@@ -1279,7 +1274,7 @@ mod tests {
 
     #[test]
     fn nonce_is_iv_xor_left_padded_sequence_number() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let master = rfc8448_s3_master();
         let k = master
             .client_application_traffic_secret_0(p, &h(SF_HASH))
@@ -1314,7 +1309,7 @@ mod tests {
                 "secret longer than 64 bytes"
             )))
         );
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let early = EarlySecret::new(p, SHA256, None).unwrap();
         assert!(!format!("{early:?}").contains("33ad"));
         let k = early

@@ -43,7 +43,10 @@ pub mod key_schedule;
 pub mod pem;
 #[cfg(feature = "std")]
 pub mod pki;
+pub mod policy;
 pub mod provider;
+#[cfg(feature = "std")]
+pub mod qemu;
 pub mod record;
 pub mod suites;
 pub mod time;

@@ -151,16 +151,18 @@ impl fmt::Debug for Transcript {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
-    use crate::key_schedule::test_provider::TestProvider;
+    use crate::provider::aws_lc::AwsLcProvider;
     use alloc::vec;
 
     fn sha256(data: &[u8]) -> HashOutput {
-        TestProvider.hash(HashAlgorithm::Sha256, &[data]).unwrap()
+        AwsLcProvider::new()
+            .hash(HashAlgorithm::Sha256, &[data])
+            .unwrap()
     }
 
     #[test]
     fn buffer_then_hash_equals_direct_hash() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let mut buf = TranscriptBuffer::new();
         buf.add(b"\x01\x00\x00\x02ab");
         assert_eq!(
@@ -178,7 +180,7 @@ mod tests {
 
     #[test]
     fn fork_and_hash_with_leave_the_transcript_alone() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let mut t = Transcript::new(p, HashAlgorithm::Sha384).unwrap();
         t.add(b"one");
         let before = t.current_hash();
@@ -193,7 +195,7 @@ mod tests {
 
     #[test]
     fn message_hash_replaces_client_hello1() {
-        let p = &TestProvider;
+        let p = &AwsLcProvider::new();
         let ch1 = b"\x01\x00\x00\x03xyz";
         let hrr = b"\x02\x00\x00\x01h";
         let mut t = Transcript::new(p, HashAlgorithm::Sha256).unwrap();

@@ -308,6 +308,50 @@ fn untrusted_server_certificate_is_rejected() {
     );
 }
 
+/// Interop: gnutls-serv discards an unprotected alert once it reads under
+/// the client handshake keys ("Decryption has failed"), so a client that
+/// rejects the server's certificate must protect its alert (RFC 8446 §6),
+/// after the compatibility CCS when that is on.
+#[test]
+fn client_alert_before_second_flight_is_protected() {
+    for compat in [true, false] {
+        let (mut c, s) = configs(KeyType::EcdsaP256);
+        c.policy.middlebox_compat = compat;
+        c.verifier = Arc::new(PinnedCertVerifier::new(vec![b"another".to_vec()]));
+        let mut p = Pair::new(c, s);
+        let err = p.handshake().unwrap_err();
+        assert_eq!(
+            err,
+            (
+                Who::Client,
+                Error::Certificate(CertificateError::UnknownIssuer)
+            )
+        );
+        let out = p.client.pending_tls().to_vec();
+        let ccs: &[u8] = if compat {
+            &[0x14, 0x03, 0x03, 0x00, 0x01, 0x01]
+        } else {
+            &[]
+        };
+        assert_eq!(&out[..ccs.len()], ccs, "compat={compat}");
+        // One protected record: outer type application_data, the 2-byte
+        // alert plus its inner type byte plus the 16-byte AEAD tag.
+        let record = &out[ccs.len()..];
+        assert_eq!(
+            &record[..5],
+            &[0x17, 0x03, 0x03, 0x00, 19],
+            "compat={compat}"
+        );
+        assert_eq!(record.len(), 5 + 19, "compat={compat}");
+        // The server opens it with the client handshake keys.
+        p.transfer(Who::Client);
+        assert_eq!(
+            p.server.handshake(NOW).unwrap_err(),
+            Error::AlertReceived(AlertDescription::UNKNOWN_CA)
+        );
+    }
+}
+
 #[test]
 fn key_update_both_ways() {
     let mut p = full(
@@ -325,9 +369,18 @@ fn key_update_both_ways() {
         p.send(Who::Server, b"after server update"),
         b"after server update"
     );
+    assert_eq!(p.client.key_updates_sent(), 1);
+    assert_eq!(p.server.key_updates_received(), 1);
+    assert_eq!(p.server.key_updates_sent(), 1);
+    assert_eq!(p.client.key_updates_received(), 1);
     p.server.key_update(false).expect("key update");
     assert_eq!(p.send(Who::Server, b"again"), b"again");
     assert_eq!(p.send(Who::Client, b"and back"), b"and back");
+    // update_not_requested: the client does not answer.
+    assert_eq!(p.server.key_updates_sent(), 2);
+    assert_eq!(p.client.key_updates_received(), 2);
+    assert_eq!(p.client.key_updates_sent(), 1);
+    assert_eq!(p.server.key_updates_received(), 1);
 }
 
 #[test]

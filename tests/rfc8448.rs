@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::provider::{TestProvider, ecdh_agree, ecdh_public};
+use common::provider::{ecdh_agree, ecdh_public};
 use qtls::Error;
 use qtls::codec::enums::{HandshakeType, NamedGroup};
 use qtls::error::{CryptoError, PeerMisbehaved};
@@ -20,6 +20,7 @@ use qtls::key_schedule::{
     EarlySecret, HkdfLabel, check_verify_data, derive_secret, finished_key, hkdf_expand_label,
     verify_data,
 };
+use qtls::provider::aws_lc::AwsLcProvider;
 use qtls::provider::{AeadAlgorithm, CryptoProvider, HashAlgorithm};
 use qtls::transcript::{Transcript, TranscriptBuffer};
 use serde_json::Value;
@@ -86,7 +87,7 @@ fn u24(b: &[u8]) -> usize {
 
 /// State carried from step to step within one section.
 struct Run<'a> {
-    p: &'a TestProvider,
+    p: &'a AwsLcProvider,
     section: u32,
     /// Complete handshake messages by id.
     msgs: HashMap<String, Vec<u8>>,
@@ -640,7 +641,7 @@ fn load(section: u32) -> Vec<Value> {
 
 #[test]
 fn rfc8448_traces() {
-    let p = TestProvider;
+    let p = AwsLcProvider::new();
     let sections: HashMap<u32, Vec<Value>> =
         EXPECTED_STEPS.iter().map(|&(n, _)| (n, load(n))).collect();
     let mut transcribed = 0;

@@ -96,6 +96,10 @@ pub struct Negotiated {
     pub hello_retry: bool,
 }
 
+/// A test hook over our own outgoing handshake messages (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub type HandshakeHook = alloc::boxed::Box<dyn FnMut(&mut Vec<u8>) + Send>;
+
 /// Rejected 0-RTT data a server skips before giving up (RFC 8446 §4.2.10).
 pub(crate) const MAX_REJECTED_EARLY_DATA: usize = 64 * 1024;
 
@@ -115,6 +119,8 @@ pub struct Connection {
     peer_closed: bool,
     sent_close: bool,
     key_updates_in_a_row: u32,
+    key_updates_sent: u64,
+    key_updates_received: u64,
     post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
 }
 
@@ -159,8 +165,18 @@ impl Connection {
             peer_closed: false,
             sent_close: false,
             key_updates_in_a_row: 0,
+            key_updates_sent: 0,
+            key_updates_received: 0,
             post: None,
         }
+    }
+
+    /// Test-only (feature `test-hooks`): every handshake message this side
+    /// sends passes through `hook` after entering our own transcript, so a
+    /// test can make a peer receive a malformed or out-of-order message.
+    #[cfg(feature = "test-hooks")]
+    pub fn set_handshake_send_hook(&mut self, hook: HandshakeHook) {
+        self.tx.hook = Some(hook);
     }
 
     /// Which side this connection is.
@@ -406,6 +422,17 @@ impl Connection {
         self.send_key_update(request_peer).map_err(|e| self.fail(e))
     }
 
+    /// How many KeyUpdate messages we have sent (on request or in answer
+    /// to the peer's update_requested) since the handshake.
+    pub fn key_updates_sent(&self) -> u64 {
+        self.key_updates_sent
+    }
+
+    /// How many KeyUpdate messages we have received from the peer.
+    pub fn key_updates_received(&self) -> u64 {
+        self.key_updates_received
+    }
+
     /// Fills `out` with keying material exported per RFC 8446 §7.5 from
     /// the exporter_master_secret, for `label` and `context`.
     pub fn export_keying_material(
@@ -428,7 +455,9 @@ impl Connection {
         } else {
             KeyUpdateRequest::UPDATE_NOT_REQUESTED
         };
-        post.send_key_update(&mut self.tx, req)
+        post.send_key_update(&mut self.tx, req)?;
+        self.key_updates_sent = self.key_updates_sent.saturating_add(1);
+        Ok(())
     }
 
     fn post_handshake(&mut self, msg: &handshake::Message) -> Result<(), Error> {
@@ -436,8 +465,12 @@ impl Connection {
             .post
             .as_mut()
             .ok_or(Error::Unreachable("post-handshake state missing"))?;
-        let is_key_update = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        let (is_key_update, answered) = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        if answered {
+            self.key_updates_sent = self.key_updates_sent.saturating_add(1);
+        }
         if is_key_update {
+            self.key_updates_received = self.key_updates_received.saturating_add(1);
             self.key_updates_in_a_row = self.key_updates_in_a_row.saturating_add(1);
             if self.key_updates_in_a_row > MAX_KEY_UPDATES_IN_A_ROW {
                 return Err(PeerMisbehaved::TooManyKeyUpdates.into());

@@ -18,7 +18,11 @@ pub(crate) struct Sender {
     taken: usize,
     hs_pending: Vec<u8>,
     sealer: Option<RecordSealer>,
+    /// The compatibility ChangeCipherSpec is owed before the next protected record.
+    ccs_owed: bool,
     fragmenter: Fragmenter,
+    #[cfg(feature = "test-hooks")]
+    pub(crate) hook: Option<super::HandshakeHook>,
 }
 
 impl Sender {
@@ -28,7 +32,10 @@ impl Sender {
             taken: 0,
             hs_pending: Vec::new(),
             sealer: None,
+            ccs_owed: false,
             fragmenter: Fragmenter::new(),
+            #[cfg(feature = "test-hooks")]
+            hook: None,
         }
     }
 
@@ -50,6 +57,13 @@ impl Sender {
 
     /// Queues a handshake message; it is written out at the next flush or key change.
     pub(crate) fn queue_handshake(&mut self, msg: &[u8]) {
+        #[cfg(feature = "test-hooks")]
+        if let Some(hook) = self.hook.as_mut() {
+            let mut m = msg.to_vec();
+            hook(&mut m);
+            self.hs_pending.extend_from_slice(&m);
+            return;
+        }
         self.hs_pending.extend_from_slice(msg);
     }
 
@@ -72,6 +86,16 @@ impl Sender {
     pub(crate) fn set_sealer(&mut self, sealer: RecordSealer) -> Result<(), Error> {
         self.flush_handshake()?;
         self.sealer = Some(sealer);
+        Ok(())
+    }
+
+    /// Like [`Sender::set_sealer`], with the compatibility ChangeCipherSpec
+    /// (RFC 8446 §D.4) written just before the first protected record,
+    /// whichever comes first: the client's second flight or an alert that
+    /// ends the handshake before it.
+    pub(crate) fn set_sealer_after_ccs(&mut self, sealer: RecordSealer) -> Result<(), Error> {
+        self.set_sealer(sealer)?;
+        self.ccs_owed = true;
         Ok(())
     }
 
@@ -122,6 +146,14 @@ impl Sender {
         let max = self.fragmenter.max_fragment();
         match self.sealer.as_mut() {
             Some(sealer) => {
+                if core::mem::take(&mut self.ccs_owed) {
+                    write_plaintext(
+                        ContentType::CHANGE_CIPHER_SPEC,
+                        LEGACY_VERSION_TLS12,
+                        &[1],
+                        &mut self.out,
+                    )?;
+                }
                 for chunk in data.chunks(max) {
                     sealer.seal(typ, chunk, 0, &mut self.out)?;
                 }

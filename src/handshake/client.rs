@@ -85,7 +85,6 @@ pub(crate) struct Handshaking {
     client_hs: HsTraffic,
     server_hs: HsTraffic,
     psk_mode: bool,
-    sent_ccs: bool,
     cert_request: Option<CertRequest>,
     server_cert: Vec<Vec<u8>>,
     sent_sni: bool,
@@ -439,19 +438,8 @@ impl ExpectServerHello {
         m: &Message,
         sh: &ServerHello,
     ) -> Result<Handshaking, Error> {
-        let mut version = None;
-        let mut share: Option<&KeyShareEntry> = None;
-        let mut psk_index = None;
-        for e in &sh.extensions {
-            match e {
-                ServerExtension::SupportedVersions(v) => version = Some(*v),
-                ServerExtension::KeyShare(k) => share = Some(k),
-                ServerExtension::PreSharedKey(i) => psk_index = Some(*i),
-                ServerExtension::Unknown { typ, .. } => {
-                    return Err(PeerMisbehaved::UnsolicitedExtension(typ.0).into());
-                }
-            }
-        }
+        // The version first: a TLS 1.2 ServerHello's extensions mean nothing to us.
+        let version = sh.supported_version();
         if version.is_none() {
             // RFC 8446 §4.1.3: a TLS 1.2-or-older answer must not carry the
             // downgrade sentinel; either way we only speak TLS 1.3.
@@ -460,6 +448,18 @@ impl ExpectServerHello {
                 return Err(PeerMisbehaved::IllegalParameter("downgrade sentinel").into());
             }
             return Err(PeerIncompatible::NoTls13.into());
+        }
+        let mut share: Option<&KeyShareEntry> = None;
+        let mut psk_index = None;
+        for e in &sh.extensions {
+            match e {
+                ServerExtension::SupportedVersions(_) => {}
+                ServerExtension::KeyShare(k) => share = Some(k),
+                ServerExtension::PreSharedKey(i) => psk_index = Some(*i),
+                ServerExtension::Unknown { typ, .. } => {
+                    return Err(PeerMisbehaved::UnsolicitedExtension(typ.0).into());
+                }
+            }
         }
         check_selected_version(version)?;
         check_legacy_fields(
@@ -567,6 +567,16 @@ impl ExpectServerHello {
             let (k, iv) = server_hs.read_keys(&ctx)?;
             io.rx.set_read_keys(k, iv)?
         };
+        // RFC 8446 §6, §7.3: from here on the server reads our records under
+        // client_handshake_traffic_secret, so an alert we send before our
+        // second flight (a rejected certificate) must be protected with it
+        // too; the compatibility CCS still goes first (§D.4).
+        let sealer = client_hs.sealer(&ctx)?;
+        if self.config.policy.middlebox_compat && !self.sent_ccs {
+            io.tx.set_sealer_after_ccs(sealer)?;
+        } else {
+            io.tx.set_sealer(sealer)?;
+        }
         io.negotiated.version = Some(ProtocolVersion::TLSV1_3);
         io.negotiated.suite = Some(suite.suite);
         io.negotiated.key_size = suite.aead.key_len();
@@ -585,7 +595,6 @@ impl ExpectServerHello {
             client_hs,
             server_hs,
             psk_mode: psk.is_some(),
-            sent_ccs: self.sent_ccs,
             cert_request: None,
             server_cert: Vec::new(),
             sent_sni,
@@ -769,11 +778,8 @@ impl Handshaking {
             io.rx.set_read_keys(k, iv)?
         };
 
-        // Our second flight: CCS (compat), then under client handshake keys.
-        if s.config.policy.middlebox_compat && !s.sent_ccs {
-            io.tx.send_ccs()?;
-        }
-        io.tx.set_sealer(s.client_hs.sealer(&s.ctx)?)?;
+        // Our second flight, under the client handshake keys installed at
+        // ServerHello (preceded by the compatibility CCS).
         if let Some(cr) = &s.cert_request {
             send_client_certificate(io, &s.config, &s.ctx, &mut transcript, cr)?;
         }

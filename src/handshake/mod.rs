@@ -110,16 +110,16 @@ pub(crate) fn verify_certificate_verify(
     signature: &[u8],
     content: &[u8],
 ) -> Result<(), Error> {
+    // RFC 8446 §4.4.3: PKCS#1 v1.5 and SHA-1 are not allowed here.
+    let alg = SignatureAlgorithm::for_tls13_scheme(scheme).ok_or(
+        PeerMisbehaved::IllegalParameter("CertificateVerify scheme not allowed in TLS 1.3"),
+    )?;
     // RFC 8446 §4.4.3: the scheme MUST be one offered in signature_algorithms.
     if !offered.contains(&scheme) {
         return Err(
             PeerMisbehaved::IllegalParameter("CertificateVerify scheme not offered").into(),
         );
     }
-    // RFC 8446 §4.4.3: PKCS#1 v1.5 and SHA-1 are not allowed here.
-    let alg = SignatureAlgorithm::for_tls13_scheme(scheme).ok_or(
-        PeerMisbehaved::IllegalParameter("CertificateVerify scheme not allowed in TLS 1.3"),
-    )?;
     let spki = crate::x509::summarize(leaf)?.spki;
     match provider.verify_signature(alg, spki, content, signature) {
         Ok(()) => Ok(()),

@@ -51,13 +51,14 @@ impl PostHandshake {
         Ok(())
     }
 
-    /// Handles a post-handshake message; returns true for a KeyUpdate.
+    /// Handles a post-handshake message; returns whether it was a KeyUpdate
+    /// and whether we answered it with our own.
     pub(crate) fn handle(
         &mut self,
         tx: &mut Sender,
         rx: &mut Receiver,
         m: &Message,
-    ) -> Result<bool, Error> {
+    ) -> Result<(bool, bool), Error> {
         match (&m.msg.payload, self.side) {
             (HandshakePayload::KeyUpdate(req), _) => {
                 let next = self.theirs.next(self.ctx.provider.as_ref())?;
@@ -69,14 +70,15 @@ impl PostHandshake {
                 self.theirs = next;
                 // RFC 8446 §4.6.3: answer update_requested with our own
                 // KeyUpdate (update_not_requested).
-                if *req == KeyUpdateRequest::UPDATE_REQUESTED {
+                let answer = *req == KeyUpdateRequest::UPDATE_REQUESTED;
+                if answer {
                     self.send_key_update(tx, KeyUpdateRequest::UPDATE_NOT_REQUESTED)?;
                 }
-                Ok(true)
+                Ok((true, answer))
             }
             (HandshakePayload::NewSessionTicket(_), Side::Client) => {
                 // Tickets are accepted and not stored until resumption exists.
-                Ok(false)
+                Ok((false, false))
             }
             // RFC 8446 §4.6.2: we never send post_handshake_auth, so a
             // post-handshake CertificateRequest is unexpected; so is every

@@ -5,6 +5,7 @@
 
 use crate::args::Args;
 use crate::common;
+use crate::qemu;
 use qtls::config::ClientConfig;
 use qtls::conn::{AppRead, Connection, Progress};
 use qtls::time::UnixTime;
@@ -22,6 +23,7 @@ const VALUE_OPTS: &[&str] = &[
     "psk",
     "psk-identity",
     "groups",
+    "priority",
     "alpn",
     "key-shares",
     "timeout",
@@ -51,19 +53,29 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
         return Err("--ca CA.pem (or --psk, or --no-verify) is required".into());
     };
     let mut cfg = ClientConfig::new(p.clone(), verifier);
-    if let (Some(c), Some(k)) = (a.value("cert"), a.value("key")) {
+    // Several identities, like the server's: the first one the server's
+    // CertificateRequest accepts is used (QEMU's hybrid credential sets).
+    let certs = a.values("cert");
+    let keys = a.values("key");
+    if certs.len() != keys.len() {
+        return Err("each --cert needs a --key".into());
+    }
+    for (c, k) in certs.iter().zip(keys) {
         cfg.identities.push(common::load_identity(&p, c, k)?);
     }
     if let Some(hex) = a.value("psk") {
         let id = a.value("psk-identity").unwrap_or("qemu");
         cfg.psks.push(common::psk_from_args(hex, id)?);
     }
+    common::apply_priority(&mut cfg.policy, p.as_ref(), a.value("priority"))?;
     common::apply_groups(&mut cfg.policy, a.value("groups"))?;
     if let Some(n) = a.value("key-shares") {
         cfg.key_shares = n.parse().map_err(|_| "--key-shares needs a number")?;
     }
     cfg.send_sni = !a.flag("no-sni");
-    cfg.policy.middlebox_compat = !a.flag("no-compat");
+    if a.flag("no-compat") {
+        cfg.policy.middlebox_compat = false;
+    }
     cfg.alpn = a
         .values("alpn")
         .iter()
@@ -73,7 +85,12 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
 }
 
 fn run_inner(argv: &[String]) -> Result<(), String> {
-    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let values: Vec<&str> = VALUE_OPTS.iter().chain(qemu::VALUE_OPTS).copied().collect();
+    let flags: Vec<&str> = FLAGS.iter().chain(qemu::FLAGS).copied().collect();
+    let a = Args::parse(argv, &values, &flags)?;
+    if qemu::wanted(&a) {
+        return qemu::run_client(&a);
+    }
     let addr = a.positional.first().ok_or("HOST:PORT is required")?;
     let cfg = Arc::new(build_config(&a)?);
     let host = a.value("host").map(str::to_string).or_else(|| {
@@ -97,7 +114,12 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     if a.flag("key-update") {
         conn.key_update(true).map_err(|e| e.to_string())?;
     }
-    relay(&mut conn, &mut sock, timeout)
+    let closed_by = relay(&mut conn, &mut sock, timeout)?;
+    eprintln!(
+        "qtls client: end:{}",
+        common::session_summary(&conn, closed_by)
+    );
+    Ok(())
 }
 
 fn flush(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), String> {
@@ -132,8 +154,13 @@ fn drive_handshake(conn: &mut Connection, sock: &mut TcpStream) -> Result<(), St
 }
 
 /// Relays stdin to the connection and the connection to stdout until the
-/// server closes, or stdin ends and the server has answered.
-fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Result<(), String> {
+/// server closes, or stdin ends and the server has answered. Returns which
+/// side sent close_notify first.
+fn relay(
+    conn: &mut Connection,
+    sock: &mut TcpStream,
+    timeout: Duration,
+) -> Result<&'static str, String> {
     let (tx, rx) = mpsc::channel::<Option<Vec<u8>>>();
     std::thread::spawn(move || {
         let mut stdin = std::io::stdin();
@@ -188,11 +215,12 @@ fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Resu
                 }
                 AppRead::Closed => {
                     flush(conn, sock)?;
-                    if !stdin_done {
-                        let _ = conn.bye();
-                        flush(conn, sock).ok();
+                    if stdin_done {
+                        return Ok("client");
                     }
-                    return Ok(());
+                    let _ = conn.bye();
+                    flush(conn, sock).ok();
+                    return Ok("server");
                 }
                 AppRead::WouldBlock => break,
             }
@@ -201,7 +229,7 @@ fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Resu
         match sock.read(conn.recv_space()) {
             Ok(0) => {
                 return if stdin_done {
-                    Ok(())
+                    Ok("client")
                 } else {
                     Err("the server closed the connection without close_notify".into())
                 };
@@ -222,7 +250,7 @@ fn relay(conn: &mut Connection, sock: &mut TcpStream, timeout: Duration) -> Resu
             if t.elapsed() > timeout.min(Duration::from_secs(2))
                 && last_activity.elapsed() > Duration::from_millis(500)
             {
-                return Ok(());
+                return Ok("client");
             }
         }
     }

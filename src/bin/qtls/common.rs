@@ -1,5 +1,6 @@
 //! What the server and client commands share: loading PEM credentials,
-//! parsing group lists and PSKs, and describing a negotiated connection.
+//! parsing priority strings, group lists and PSKs, and describing a
+//! negotiated connection.
 
 use qtls::codec::enums::NamedGroup;
 use qtls::config::{ExternalPsk, Identity, Policy};
@@ -68,6 +69,8 @@ pub fn hex_decode(s: &str) -> Result<Vec<u8>, String> {
         .step_by(2)
         .map(|i| {
             s.get(i..i + 2)
+                // from_str_radix alone would take a sign ("+f").
+                .filter(|b| b.bytes().all(|c| c.is_ascii_hexdigit()))
                 .and_then(|b| u8::from_str_radix(b, 16).ok())
                 .ok_or_else(|| format!("invalid hex at offset {i}"))
         })
@@ -86,6 +89,24 @@ pub fn psk_from_args(hex: &str, identity: &str) -> Result<ExternalPsk, String> {
         return Err("--psk: empty key".into());
     }
     Ok(ExternalPsk::new(identity.as_bytes(), &key))
+}
+
+/// Applies `--priority STR` (a GnuTLS priority string) to a policy; the
+/// error reads as QEMU's when a session cannot use the string.
+pub fn apply_priority(
+    policy: &mut Policy,
+    provider: &dyn CryptoProvider,
+    priority: Option<&str>,
+) -> Result<(), String> {
+    let Some(prio) = priority else {
+        return Ok(());
+    };
+    let system = qtls::policy::load_system_config()
+        .map_err(|e| format!("the system priority file is invalid at line {}", e.line))?;
+    qtls::policy::ResolvedPriority::parse(prio, system.as_ref())
+        .and_then(|r| r.to_policy(policy, provider))
+        .map(|p| *policy = p)
+        .map_err(|e| qtls::policy::qemu_session_priority_error(prio, &e))
 }
 
 /// Applies `--groups` to a policy.
@@ -125,18 +146,58 @@ pub fn describe(conn: &Connection) -> String {
     parts.join(" ")
 }
 
-/// The verifier for `--ca` on a client: path validation to the CAs in the file.
+/// What happened after the handshake, for the end of a connection's line:
+/// KeyUpdates each way and which side closed first.
+pub fn session_summary(conn: &Connection, closed_by: &str) -> String {
+    format!(
+        " key-updates-sent={} key-updates-received={} closed-by={closed_by}",
+        conn.key_updates_sent(),
+        conn.key_updates_received()
+    )
+}
+
+/// The verifier for `--ca` on a client: path validation to the CAs in the
+/// file, with GnuTLS's host-name rules.
 pub fn server_verifier(
-    _p: &Arc<dyn CryptoProvider>,
-    _ca: &str,
+    p: &Arc<dyn CryptoProvider>,
+    ca: &str,
 ) -> Result<Arc<dyn qtls::verify::ServerCertVerifier>, String> {
-    Err("--ca needs the X.509 validator, which is not built yet: use --no-verify".into())
+    let anchors = read_pem(ca, "CERTIFICATE")?;
+    let v = qtls::x509::Verifier::server(anchors, p.clone())
+        .map_err(|e| format!("{ca}: unusable CA certificate: {e}"))?;
+    Ok(Arc::new(v))
 }
 
 /// The verifier for `--client-ca` on a server.
 pub fn client_verifier(
-    _p: &Arc<dyn CryptoProvider>,
-    _ca: &str,
+    p: &Arc<dyn CryptoProvider>,
+    ca: &str,
 ) -> Result<Arc<dyn qtls::verify::ClientCertVerifier>, String> {
-    Err("--client-ca needs the X.509 validator, which is not built yet".into())
+    let anchors = read_pem(ca, "CERTIFICATE")?;
+    let v = qtls::x509::Verifier::client(anchors, p.clone())
+        .map_err(|e| format!("{ca}: unusable CA certificate: {e}"))?;
+    Ok(Arc::new(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_decode_is_strict() {
+        assert_eq!(hex_decode("00aBfF"), Ok(vec![0x00, 0xab, 0xff]));
+        assert_eq!(hex_decode(""), Ok(vec![]));
+        assert_eq!(
+            hex_decode("abc"),
+            Err("hex string has an odd length".into())
+        );
+        assert_eq!(hex_decode("+f+f"), Err("invalid hex at offset 0".into()));
+        assert_eq!(hex_decode("00zz"), Err("invalid hex at offset 2".into()));
+        // A multi-byte character: no panic on a char boundary.
+        assert_eq!(hex_decode("0é0"), Err("invalid hex at offset 0".into()));
+        assert_eq!(
+            hex_decode(hex_encode(&[1, 2, 254]).as_str()),
+            Ok(vec![1, 2, 254])
+        );
+    }
 }

@@ -2,9 +2,37 @@
 //! stdout, so an outside runner can drive every primitive (hex byte strings).
 //!
 //! Responses: `{"ok":true,...}` with the op's outputs; `{"ok":false,"error":...}`
-//! for rejected input (bad JSON, bad hex, wrong sizes, failed decryption);
-//! `{"ok":false,"unsupported":true}` for an op or parameter qtls lacks.
-//! A bad line never stops the loop.
+//! for rejected input (bad JSON or UTF-8, bad hex, wrong sizes, failed
+//! decryption); `{"ok":false,"unsupported":true}` for an op or parameter qtls
+//! lacks. `"ok"` always comes first, the outputs follow in name order. Every
+//! non-blank line gets exactly one response line, in order; blank lines are
+//! skipped. A bad line never stops the loop.
+//!
+//! Ops (field `op`), their fields and outputs; hashes are SHA-256, SHA-384,
+//! SHA-512 (and SHA-1 for `hash`, `hmac`, `hkdf`), curves P-256, P-384, P-521:
+//!
+//! | op | fields | output |
+//! |---|---|---|
+//! | `aead_seal` | `alg` (AES-128-GCM, AES-256-GCM, CHACHA20-POLY1305, AES-128-CCM, AES-128-CCM-8), `key`, `nonce` (12 bytes), `aad`, `pt` | `out` = ct \|\| tag |
+//! | `aead_open` | `alg`, `key`, `nonce`, `aad`, `ct` (with the tag) | `out` = pt |
+//! | `hash` | `hash`, `data` | `out` |
+//! | `hmac` | `hash`, `key`, `data` | `out` |
+//! | `hkdf` | `hash`, `ikm`, `salt`, `info`, `len` (number) | `out` |
+//! | `hkdf_extract` | `hash`, `salt`, `ikm` | `out` |
+//! | `hkdf_expand_label` | `hash`, `secret`, `label` (text, without "tls13 "), `context`, `len` | `out` |
+//! | `x25519` | `scalar` (32 bytes), `u` | `out` |
+//! | `ecdh` | `curve`, `private` (big-endian integer), `public` (SEC1) | `out` |
+//! | `ecdsa_verify` | `curve`, `hash`, `encoding` (der, p1363), `public` (SEC1), `msg`, `sig` | `valid` |
+//! | `rsa_pss_verify` | `spki` (DER), `hash`, `mgf_hash`, `salt_len` (number), `msg`, `sig` | `valid` |
+//! | `rsa_pkcs1_verify` | `spki`, `hash`, `msg`, `sig` | `valid` |
+//! | `ed25519_verify` | `public`, `msg`, `sig` | `valid` |
+//! | `mldsa_verify` | `param` (ML-DSA-44/65/87), `public`, `msg`, optional `ctx`, `sig` | `valid` |
+//! | `mlkem_keygen` | `param` (ML-KEM-768/1024), `seed` (d \|\| z, 64 bytes) | `ek`, `dk` (expanded) |
+//! | `mlkem_encaps` | `param`, `ek`, `m` (32 bytes) | `c`, `out` |
+//! | `mlkem_decaps` | `param`, `seed`, `c` | `out` |
+//!
+//! A signature that does not verify, or a key unusable for the algorithm,
+//! is `"valid":false`, not an error.
 
 use crate::common::{hex_decode, hex_encode};
 use qtls::error::CryptoError;
@@ -12,7 +40,7 @@ use qtls::provider::{
     AeadAlgorithm, CryptoProvider, EcCurve, EcdsaEncoding, HashAlgorithm, MlDsaLevel,
     SignatureAlgorithm,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
 
 /// Why a request produced no result.
@@ -33,39 +61,65 @@ type Res = Result<Map<String, Value>, Fail>;
 
 pub fn run(_args: &[String]) -> i32 {
     let p = crate::common::provider();
-    let stdin = std::io::stdin();
+    let mut stdin = std::io::stdin().lock();
     let mut out = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let Ok(line) = line else { break };
-        let Some(resp) = respond(p.as_ref(), &line) else {
-            continue;
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        // Bytes, not `lines()`: a line that is not UTF-8 must get an error
+        // response, not end the loop.
+        match stdin.read_until(b'\n', &mut raw) {
+            Ok(0) => return 0,
+            Ok(_) => {}
+            Err(_) => return 1,
+        }
+        let resp = match std::str::from_utf8(&raw) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => respond(p.as_ref(), line.trim_end_matches(['\n', '\r'])),
+            Err(_) => render_error("request is not UTF-8"),
         };
         if writeln!(out, "{resp}").and_then(|_| out.flush()).is_err() {
             return 1;
         }
     }
-    0
 }
 
-/// The response to one request line; `None` for a blank line. Never fails:
-/// every problem with the request becomes an `{"ok":false,...}` response.
-/// (Separate from the I/O loop so the `kat_request` fuzz target runs it.)
-pub fn respond(p: &dyn CryptoProvider, line: &str) -> Option<Value> {
-    if line.trim().is_empty() {
-        return None;
-    }
-    Some(match serde_json::from_str::<Value>(line) {
+/// The response line (without newline) to one request line (public for
+/// the `kat_request` fuzz target, which includes this file).
+pub fn respond(p: &dyn CryptoProvider, line: &str) -> String {
+    match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(req)) => match handle(p, &req) {
-            Ok(mut m) => {
-                m.insert("ok".into(), Value::Bool(true));
-                Value::Object(m)
+            Ok(fields) => render(true, fields),
+            Err(Fail::Error(e)) => render_error(&e),
+            Err(Fail::Unsupported) => {
+                let mut m = Map::new();
+                m.insert("unsupported".into(), Value::Bool(true));
+                render(false, m)
             }
-            Err(Fail::Error(e)) => json!({"ok": false, "error": e}),
-            Err(Fail::Unsupported) => json!({"ok": false, "unsupported": true}),
         },
-        Ok(_) => json!({"ok": false, "error": "request must be a JSON object"}),
-        Err(e) => json!({"ok": false, "error": format!("invalid JSON: {e}")}),
-    })
+        Ok(_) => render_error("request must be a JSON object"),
+        Err(e) => render_error(&format!("invalid JSON: {e}")),
+    }
+}
+
+/// `{"ok":<ok>,...fields}` with `"ok"` first (a `serde_json::Map` would
+/// sort it among the fields).
+fn render(ok: bool, fields: Map<String, Value>) -> String {
+    let mut s = format!("{{\"ok\":{ok}");
+    for (k, v) in fields {
+        s.push(',');
+        s.push_str(&Value::String(k).to_string());
+        s.push(':');
+        s.push_str(&v.to_string());
+    }
+    s.push('}');
+    s
+}
+
+fn render_error(e: &str) -> String {
+    let mut m = Map::new();
+    m.insert("error".into(), Value::String(e.into()));
+    render(false, m)
 }
 
 fn field<'a>(req: &'a Map<String, Value>, name: &str) -> Result<&'a str, Fail> {
@@ -181,8 +235,7 @@ fn handle(p: &dyn CryptoProvider, req: &Map<String, Value>) -> Res {
         "hkdf_expand_label" => {
             let alg = hash_alg(field(req, "hash")?)?;
             let len = num(req, "len")?;
-            // Checked before allocating: a request must not make us allocate
-            // whatever it asks for (found by the kat_request fuzz target).
+            // Checked before allocating: `len` comes from the request.
             if len > 255 * alg.output_len() {
                 return Err(Fail::Error("len exceeds 255 * hash length".into()));
             }

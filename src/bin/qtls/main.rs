@@ -1,5 +1,5 @@
 //! `qtls`: the command-line face of the engine (server, client, demo,
-//! verify, kat).
+//! verify, kat, priority).
 #![forbid(unsafe_code)]
 
 mod args;
@@ -7,7 +7,10 @@ mod client;
 mod common;
 mod demo;
 mod kat;
+mod priority;
+mod qemu;
 mod server;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -18,6 +21,14 @@ commands:
   client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
+  verify   validate a certificate chain for a host name and purpose
+  creds    check a QEMU credentials directory (creds check --dir DIR --endpoint server|client)
+  psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
+  priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
+
+QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
+  with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
+  --authz-dn PATTERN (repeatable, GLib glob on the peer DN), --hostname NAME (client)
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +48,10 @@ fn main() -> ExitCode {
         "client" => client::run(rest),
         "demo" => demo::run(rest),
         "kat" => kat::run(rest),
+        "verify" => verify::run(rest),
+        "creds" => qemu::run_creds(rest),
+        "psk" => qemu::run_psk(rest),
+        "priority" => priority::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             0

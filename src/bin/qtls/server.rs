@@ -3,6 +3,7 @@
 
 use crate::args::Args;
 use crate::common;
+use crate::qemu;
 use qtls::config::{ClientAuth, PskList, ServerConfig};
 use qtls::conn::Connection;
 use qtls::io::TlsStream;
@@ -19,6 +20,7 @@ const VALUE_OPTS: &[&str] = &[
     "psk-identity",
     "client-ca",
     "groups",
+    "priority",
     "count",
     "alpn",
 ];
@@ -64,9 +66,14 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
             ClientAuth::Request(v)
         };
     }
+    common::apply_priority(&mut cfg.policy, p.as_ref(), a.value("priority"))?;
     common::apply_groups(&mut cfg.policy, a.value("groups"))?;
-    cfg.policy.middlebox_compat = !a.flag("no-compat");
-    cfg.policy.server_precedence = a.flag("server-precedence");
+    if a.flag("no-compat") {
+        cfg.policy.middlebox_compat = false;
+    }
+    if a.flag("server-precedence") {
+        cfg.policy.server_precedence = true;
+    }
     cfg.hrr_cookie = a.flag("hrr-cookie");
     cfg.alpn = a
         .values("alpn")
@@ -78,7 +85,12 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
 }
 
 fn run_inner(argv: &[String]) -> Result<(), String> {
-    let a = Args::parse(argv, VALUE_OPTS, FLAGS)?;
+    let values: Vec<&str> = VALUE_OPTS.iter().chain(qemu::VALUE_OPTS).copied().collect();
+    let flags: Vec<&str> = FLAGS.iter().chain(qemu::FLAGS).copied().collect();
+    let a = Args::parse(argv, &values, &flags)?;
+    if qemu::wanted(&a) {
+        return qemu::run_server(&a);
+    }
     let listen = a.value("listen").ok_or("--listen ADDR:PORT is required")?;
     let cfg = Arc::new(build_config(&a)?);
     let count: Option<u64> = match a.value("count") {
@@ -177,6 +189,14 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
             out.flush().ok();
         },
     }
+    let closed_by = if tls.conn().peer_closed() {
+        "client"
+    } else {
+        "server"
+    };
     tls.bye().ok();
-    Ok(desc)
+    Ok(format!(
+        "{desc}{}",
+        common::session_summary(tls.conn(), closed_by)
+    ))
 }

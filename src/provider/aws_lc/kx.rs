@@ -81,18 +81,23 @@ pub fn x25519_with_scalar(scalar: &[u8; 32], peer: &[u8]) -> Result<SharedSecret
         .map(|s| SharedSecret::new(s.to_vec()))
 }
 
-/// ECDH on `curve` with a caller-chosen private scalar (big-endian, exactly
-/// the curve's scalar size) and a SEC1 public point (uncompressed or
-/// compressed), for known-answer tests. TLS shares go through
-/// [`KeyExchangeGroup`], which takes uncompressed points only.
+/// ECDH on `curve` with a caller-chosen private scalar and a SEC1 public
+/// point (uncompressed or compressed), for known-answer tests. TLS shares go
+/// through [`KeyExchangeGroup`], which takes uncompressed points only.
+///
+/// The scalar is a big-endian integer of any width: leading zero octets are
+/// ignored and a short value is widened, since test-vector sets write it as a
+/// minimal (two's-complement) integer. A value wider than the curve's order,
+/// zero, or not below the order is [`CryptoError::InvalidKey`].
 pub fn ecdh_with_private(
     curve: EcCurve,
     private_be: &[u8],
     peer_sec1: &[u8],
 ) -> Result<SharedSecret, CryptoError> {
     let ecdh = Ecdh::from_curve(curve);
-    let private = PrivateKey::from_private_key(ecdh.alg(), private_be)
-        .map_err(|_| CryptoError::InvalidKey)?;
+    let scalar = fixed_width_scalar(private_be, scalar_len(curve))?;
+    let private =
+        PrivateKey::from_private_key(ecdh.alg(), &scalar).map_err(|_| CryptoError::InvalidKey)?;
     // aws-lc-rs would also take a DER SubjectPublicKeyInfo or a SEC1
     // "hybrid" point: only SEC1 compressed or uncompressed points are meant here.
     match peer_sec1.first() {
@@ -107,6 +112,30 @@ pub fn ecdh_with_private(
         |s| Ok(SharedSecret::new(s.to_vec())),
     )?;
     Ok(secret)
+}
+
+/// Octets of a private scalar on `curve` (SEC1 §2.3.7: the width of the order).
+const fn scalar_len(curve: EcCurve) -> usize {
+    match curve {
+        EcCurve::P256 => 32,
+        EcCurve::P384 => 48,
+        EcCurve::P521 => 66,
+    }
+}
+
+/// `value`, a big-endian integer, as exactly `len` octets. Known-answer
+/// inputs only: skipping the leading zeros is not constant-time.
+fn fixed_width_scalar(value: &[u8], len: usize) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let first = value.iter().position(|&b| b != 0).unwrap_or(value.len());
+    let digits = value.get(first..).unwrap_or(&[]);
+    let pad = len
+        .checked_sub(digits.len())
+        .ok_or(CryptoError::InvalidKey)?;
+    let mut out = Zeroizing::new(alloc::vec![0u8; len]);
+    out.get_mut(pad..)
+        .ok_or(CryptoError::InvalidKey)?
+        .copy_from_slice(digits);
+    Ok(out)
 }
 
 /// An elliptic-curve Diffie-Hellman function.
@@ -696,11 +725,27 @@ mod tests {
         compressed.extend_from_slice(&unhex(P256_GR)[1..33]);
         let s = ecdh_with_private(EcCurve::P256, &unhex(P256_I), &compressed).unwrap();
         assert_eq!(s.as_bytes(), unhex(P256_GIR));
-        // Wrong scalar size.
-        assert_eq!(
-            ecdh_with_private(EcCurve::P256, &unhex(P256_I)[1..], &unhex(P256_GR)).err(),
-            Some(CryptoError::InvalidKey)
-        );
+        // Leading zero octets do not change the scalar; a short one is widened.
+        let padded = [&[0u8, 0][..], &unhex(P256_I)].concat();
+        let s = ecdh_with_private(EcCurve::P256, &padded, &unhex(P256_GR)).unwrap();
+        assert_eq!(s.as_bytes(), unhex(P256_GIR));
+        let mut small = [0u8; 32];
+        small[31] = 1;
+        let s = ecdh_with_private(EcCurve::P256, &[1], &unhex(P256_GR)).unwrap();
+        let s_full = ecdh_with_private(EcCurve::P256, &small, &unhex(P256_GR)).unwrap();
+        // Scalar 1: the shared secret is the peer point's x.
+        assert_eq!(s.as_bytes(), &unhex(P256_GR)[1..33]);
+        assert_eq!(s.as_bytes(), s_full.as_bytes());
+        // Too wide, zero, or not below the order.
+        let wide = [&[1u8][..], &unhex(P256_I)].concat();
+        let order = unhex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+        for bad in [&wide[..], &[], &[0, 0], &order] {
+            assert_eq!(
+                ecdh_with_private(EcCurve::P256, bad, &unhex(P256_GR)).err(),
+                Some(CryptoError::InvalidKey),
+                "{bad:02x?}"
+            );
+        }
     }
 
     #[test]

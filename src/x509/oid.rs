@@ -1,0 +1,138 @@
+//! Object identifiers the validator recognises, as DER content bytes (what
+//! follows the 0x06 tag and length), so matching is a byte comparison.
+
+#![allow(missing_docs)]
+
+// Certificate and CRL extensions (id-ce = 2.5.29, id-pe = 1.3.6.1.5.5.7.1).
+pub(crate) const SUBJECT_DIRECTORY_ATTRIBUTES: &[u8] = &[0x55, 0x1d, 0x09];
+pub(crate) const SUBJECT_KEY_IDENTIFIER: &[u8] = &[0x55, 0x1d, 0x0e];
+pub(crate) const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+pub(crate) const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+pub(crate) const ISSUER_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x12];
+pub(crate) const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+pub(crate) const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
+pub(crate) const CRL_REASON: &[u8] = &[0x55, 0x1d, 0x15];
+pub(crate) const INVALIDITY_DATE: &[u8] = &[0x55, 0x1d, 0x18];
+pub(crate) const DELTA_CRL_INDICATOR: &[u8] = &[0x55, 0x1d, 0x1b];
+pub(crate) const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
+pub(crate) const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
+pub(crate) const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+pub(crate) const CRL_DISTRIBUTION_POINTS: &[u8] = &[0x55, 0x1d, 0x1f];
+pub(crate) const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
+pub(crate) const POLICY_MAPPINGS: &[u8] = &[0x55, 0x1d, 0x21];
+pub(crate) const AUTHORITY_KEY_IDENTIFIER: &[u8] = &[0x55, 0x1d, 0x23];
+pub(crate) const POLICY_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x24];
+pub(crate) const EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+pub(crate) const FRESHEST_CRL: &[u8] = &[0x55, 0x1d, 0x2e];
+pub(crate) const INHIBIT_ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x36];
+pub(crate) const AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+pub(crate) const SUBJECT_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x0b];
+/// Certificate Transparency SCT list (RFC 6962 §3.3), informational.
+pub(crate) const CT_SCT_LIST: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02];
+
+// Extended key usages.
+pub(crate) const ANY_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+pub(crate) const KP_SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+pub(crate) const KP_CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+
+// Attribute types of distinguished names (2.5.4.x and friends).
+pub(crate) const AT_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+pub(crate) const AT_EMAIL_ADDRESS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01];
+
+// Public key algorithms.
+pub(crate) const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+pub(crate) const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
+pub(crate) const MGF1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
+pub(crate) const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+pub(crate) const SECP256R1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+pub(crate) const SECP384R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+pub(crate) const SECP521R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
+pub(crate) const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+pub(crate) const ED448: &[u8] = &[0x2b, 0x65, 0x71];
+pub(crate) const ML_DSA_44: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x11];
+pub(crate) const ML_DSA_65: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x12];
+pub(crate) const ML_DSA_87: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x13];
+
+// Signature algorithms.
+pub(crate) const MD2_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x02];
+pub(crate) const MD5_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04];
+pub(crate) const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
+pub(crate) const SHA256_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+pub(crate) const SHA384_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
+pub(crate) const SHA512_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
+pub(crate) const ECDSA_WITH_SHA1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01];
+pub(crate) const ECDSA_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+pub(crate) const ECDSA_WITH_SHA384: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+pub(crate) const ECDSA_WITH_SHA512: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04];
+pub(crate) const DSA_WITH_SHA1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x03];
+
+// Hash functions (in RSASSA-PSS parameters).
+pub(crate) const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
+pub(crate) const SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+pub(crate) const SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
+pub(crate) const SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
+
+/// Writes an OID's content bytes in dotted-decimal form (for DN strings
+/// with attribute types that have no short name). Returns false when the
+/// encoding is not a valid OID.
+pub(crate) fn write_dotted(out: &mut alloc::string::String, content: &[u8]) -> bool {
+    use core::fmt::Write;
+    let mut arcs: alloc::vec::Vec<u64> = alloc::vec::Vec::new();
+    let mut acc: u64 = 0;
+    let mut in_arc = false;
+    for &b in content {
+        // X.690 §8.19.2: no leading 0x80 octet inside a subidentifier.
+        if !in_arc && b == 0x80 {
+            return false;
+        }
+        let Some(shifted) = acc.checked_mul(128) else {
+            return false;
+        };
+        acc = shifted | u64::from(b & 0x7f);
+        in_arc = b & 0x80 != 0;
+        if !in_arc {
+            arcs.push(acc);
+            acc = 0;
+        }
+    }
+    let Some((&first, rest)) = arcs.split_first() else {
+        return false;
+    };
+    if in_arc {
+        return false;
+    }
+    let (a, b) = match first {
+        0..=39 => (0, first),
+        40..=79 => (1, first - 40),
+        _ => (2, first - 80),
+    };
+    let _ = write!(out, "{a}.{b}");
+    for arc in rest {
+        let _ = write!(out, ".{arc}");
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+
+    #[test]
+    fn dotted() {
+        let mut s = String::new();
+        assert!(write_dotted(&mut s, RSA_ENCRYPTION));
+        assert_eq!(s, "1.2.840.113549.1.1.1");
+        let mut s = String::new();
+        assert!(write_dotted(&mut s, AT_COMMON_NAME));
+        assert_eq!(s, "2.5.4.3");
+        let mut s = String::new();
+        assert!(write_dotted(
+            &mut s,
+            &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19]
+        ));
+        assert_eq!(s, "0.9.2342.19200300.100.1.25");
+        assert!(!write_dotted(&mut String::new(), &[0x2a, 0x86]));
+        assert!(!write_dotted(&mut String::new(), &[]));
+    }
+}

@@ -1,0 +1,1176 @@
+//! Path-validation tests over certificates made by OpenSSL
+//! (tests/data/x509/gen.sh), validated at 2024-01-01T00:00:00Z.
+
+use super::*;
+use crate::error::Error;
+use crate::provider::CryptoProvider;
+use crate::time::UnixTime;
+use crate::verify::{ClientCertVerifier, ServerCertVerifier};
+use alloc::sync::Arc;
+use alloc::vec;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!("../../tests/data/x509/", $name, ".der")).as_slice()
+    };
+}
+
+const ROOT: &[u8] = fixture!("root");
+const INTER: &[u8] = fixture!("inter");
+const LEAF: &[u8] = fixture!("leaf");
+
+/// 2024-01-01T00:00:00Z
+const NOW: u64 = 1_704_067_200;
+
+fn provider() -> Arc<dyn CryptoProvider> {
+    crate::provider::aws_lc::default_provider()
+}
+
+fn verifier(anchors: &[&[u8]], options: Options) -> Verifier {
+    Verifier::new(
+        anchors.iter().map(|a| a.to_vec()).collect(),
+        provider(),
+        options,
+    )
+    .unwrap()
+}
+
+fn check(
+    anchors: &[&[u8]],
+    chain: &[&[u8]],
+    name: Option<&str>,
+    options: Options,
+) -> Result<VerifiedPath, VerifyError> {
+    verifier(anchors, options).verify(chain, name, UnixTime(NOW))
+}
+
+fn reason(anchors: &[&[u8]], chain: &[&[u8]], name: Option<&str>, options: Options) -> Reason {
+    check(anchors, chain, name, options).unwrap_err().reason
+}
+
+fn server() -> Options {
+    Options::server()
+}
+
+#[test]
+fn valid_chain_and_path() {
+    let path = check(&[ROOT], &[LEAF, INTER], Some("www.example.com"), server()).unwrap();
+    assert_eq!(
+        path.certificates,
+        vec![LEAF.to_vec(), INTER.to_vec(), ROOT.to_vec()]
+    );
+    // The intermediate may also come from configuration.
+    let v = verifier(&[ROOT], server()).with_intermediates(vec![INTER.to_vec()]);
+    assert!(
+        v.verify(&[LEAF], Some("www.example.com"), UnixTime(NOW))
+            .is_ok()
+    );
+    // The trait entry points.
+    let v = verifier(&[ROOT], server());
+    assert_eq!(
+        v.verify_server_cert(
+            &[LEAF.to_vec(), INTER.to_vec()],
+            Some("www.example.com"),
+            UnixTime(NOW)
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        v.verify_server_cert(&[LEAF.to_vec()], None, UnixTime(NOW)),
+        Err(Error::Certificate(
+            crate::error::CertificateError::UnknownIssuer
+        ))
+    );
+    let root = Certificate::parse(ROOT).unwrap();
+    assert_eq!(
+        ClientCertVerifier::root_subjects(&v),
+        vec![root.subject_der().to_vec()]
+    );
+}
+
+#[test]
+fn host_names_and_addresses() {
+    for ok in [
+        "www.example.com",
+        "WWW.Example.Com.",
+        "a.wild.example.com",
+        "192.168.1.10",
+        "2001:db8::1",
+        "[2001:db8::1]",
+    ] {
+        assert!(
+            check(&[ROOT], &[LEAF, INTER], Some(ok), server()).is_ok(),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "example.com",
+        "wild.example.com",
+        "a.b.wild.example.com",
+        "www.example.org",
+        "10.0.0.1",
+        "2001:db8::2",
+    ] {
+        assert_eq!(
+            reason(&[ROOT], &[LEAF, INTER], Some(bad), server()),
+            Reason::NameMismatch,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], Some("bad name"), server()),
+        Reason::InvalidReferenceName
+    );
+}
+
+#[test]
+fn common_name_fallback() {
+    let cn_only = fixture!("leaf_cn_only");
+    assert!(
+        check(
+            &[ROOT],
+            &[cn_only, INTER],
+            Some("legacy.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    let strict = Options {
+        name_mode: NameMode::Strict,
+        ..server()
+    };
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[cn_only, INTER],
+            Some("legacy.example.com"),
+            strict.clone()
+        ),
+        Reason::NameMismatch
+    );
+    // An iPAddress SAN alone does not stop the CN fallback (GnuTLS counts
+    // dNSName SANs only), but an IP reference never matches the CN.
+    let cn_ip = fixture!("leaf_cn_and_ip");
+    assert!(
+        check(
+            &[ROOT],
+            &[cn_ip, INTER],
+            Some("legacy.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    assert!(check(&[ROOT], &[cn_ip, INTER], Some("10.0.0.1"), server()).is_ok());
+    assert!(check(&[ROOT], &[cn_ip, INTER], Some("10.0.0.1"), strict).is_ok());
+    // A leaf with a dNSName SAN never falls back to its CN.
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[LEAF, INTER],
+            Some("legacy.example.com"),
+            server()
+        ),
+        Reason::NameMismatch
+    );
+}
+
+#[test]
+fn validity_period() {
+    let e = check(&[ROOT], &[fixture!("leaf_expired"), INTER], None, server()).unwrap_err();
+    assert_eq!(e.reason, Reason::Expired);
+    assert_eq!(e.depth, Some(0));
+    assert_eq!(e.subject.as_deref(), Some("CN=expired.example.com"));
+    assert_eq!(
+        reason(&[ROOT], &[fixture!("leaf_future"), INTER], None, server()),
+        Reason::NotYetValid
+    );
+    // An expired intermediate is reported as such, not as an unknown issuer.
+    let e = check(
+        &[ROOT],
+        &[fixture!("leaf_under_expired"), fixture!("inter_expired")],
+        None,
+        server(),
+    )
+    .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::Expired, Some(1)));
+    assert_eq!(e.subject.as_deref(), Some("CN=Inter expired"));
+    // Validity bounds are inclusive: the leaf is valid from 2020-01-01T00:00:00Z.
+    let v = verifier(&[ROOT], server());
+    assert!(
+        v.verify(&[LEAF, INTER], None, UnixTime(1_577_836_800))
+            .is_ok()
+    );
+    assert_eq!(
+        v.verify(&[LEAF, INTER], None, UnixTime(1_577_836_799))
+            .unwrap_err()
+            .reason,
+        Reason::NotYetValid
+    );
+}
+
+#[test]
+fn issuer_must_be_a_ca() {
+    let cases: &[(&[u8], &[u8], Reason)] = &[
+        (
+            fixture!("leaf_under_not_ca"),
+            fixture!("inter_not_ca"),
+            Reason::NotCa,
+        ),
+        (
+            fixture!("leaf_under_no_bc"),
+            fixture!("inter_no_bc"),
+            Reason::NotCa,
+        ),
+        (
+            fixture!("leaf_under_no_certsign"),
+            fixture!("inter_no_certsign"),
+            Reason::KeyUsageViolation,
+        ),
+        (
+            fixture!("leaf_under_eku_client"),
+            fixture!("inter_eku_client"),
+            Reason::ExtendedKeyUsageViolation,
+        ),
+    ];
+    for (leaf, inter, expected) in cases {
+        let e = check(&[ROOT], &[leaf, inter], None, server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (*expected, Some(1)));
+    }
+    // A clientAuth-only intermediate is fine for client certificates.
+    assert!(
+        check(
+            &[ROOT],
+            &[
+                fixture!("leaf_under_eku_client"),
+                fixture!("inter_eku_client")
+            ],
+            None,
+            Options::client()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn path_length_constraint() {
+    let e = check(
+        &[ROOT],
+        &[
+            fixture!("leaf_under_pathlen"),
+            fixture!("inter_below_pathlen0"),
+            fixture!("inter_pathlen0"),
+        ],
+        None,
+        server(),
+    )
+    .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::PathLenExceeded, Some(2)));
+}
+
+#[test]
+fn maximum_depth() {
+    let opts = Options {
+        max_intermediates: 0,
+        ..server()
+    };
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], None, opts),
+        Reason::MaxDepthExceeded
+    );
+    let opts = Options {
+        max_intermediates: 1,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[LEAF, INTER], None, opts).is_ok());
+}
+
+#[test]
+fn leaf_purpose_and_key_usage() {
+    let client_only = fixture!("leaf_client_only");
+    assert_eq!(
+        reason(&[ROOT], &[client_only, INTER], None, server()),
+        Reason::ExtendedKeyUsageViolation
+    );
+    assert!(check(&[ROOT], &[client_only, INTER], None, Options::client()).is_ok());
+    let any = Options {
+        purpose: Purpose::Any,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[client_only, INTER], None, any).is_ok());
+
+    let encipher = fixture!("leaf_ku_encipher");
+    assert_eq!(
+        reason(&[ROOT], &[encipher, INTER], None, server()),
+        Reason::KeyUsageViolation
+    );
+    let lax = Options {
+        leaf_key_usage: 0,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[encipher, INTER], None, lax).is_ok());
+}
+
+#[test]
+fn unknown_critical_extension() {
+    assert_eq!(
+        reason(
+            &[ROOT],
+            &[fixture!("leaf_unknown_critical"), INTER],
+            None,
+            server()
+        ),
+        Reason::UnknownCriticalExtension
+    );
+}
+
+#[test]
+fn signatures() {
+    // A corrupted signature.
+    let mut bad = LEAF.to_vec();
+    if let Some(last) = bad.last_mut() {
+        *last ^= 0x01;
+    }
+    let e = check(&[ROOT], &[&bad, INTER], None, server()).unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::BadSignature, Some(0)));
+    // SHA-1 only when allowed.
+    let sha1 = fixture!("leaf_sha1");
+    assert_eq!(
+        reason(&[ROOT], &[sha1, INTER], None, server()),
+        Reason::InsecureAlgorithm
+    );
+    let lax = Options {
+        allow_sha1: true,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[sha1, INTER], None, lax).is_ok());
+}
+
+#[test]
+fn key_types() {
+    let cases: &[(&[u8], &[u8], &str)] = &[
+        (
+            fixture!("rsa_root"),
+            fixture!("rsa_leaf"),
+            "www.example.com",
+        ),
+        (
+            fixture!("rsa_root"),
+            fixture!("rsa_pss_leaf"),
+            "www.example.com",
+        ),
+        (
+            fixture!("p384_root"),
+            fixture!("p521_leaf"),
+            "www.example.com",
+        ),
+        (fixture!("ed_root"), fixture!("ed_leaf"), "www.example.com"),
+    ];
+    for (root, leaf, name) in cases {
+        let r = check(&[root], &[leaf], Some(name), server());
+        assert!(r.is_ok(), "{:?}", r);
+    }
+    // A leaf under the wrong root.
+    assert_eq!(
+        reason(&[ROOT], &[fixture!("rsa_leaf")], None, server()),
+        Reason::UnknownIssuer
+    );
+}
+
+#[test]
+fn name_constraints() {
+    let nc = fixture!("inter_nc");
+    assert!(
+        check(
+            &[ROOT],
+            &[fixture!("leaf_nc_ok"), nc],
+            Some("www.example.com"),
+            server()
+        )
+        .is_ok()
+    );
+    for leaf in [
+        fixture!("leaf_nc_outside"),
+        fixture!("leaf_nc_excluded"),
+        fixture!("leaf_nc_ipv6"),
+    ] {
+        let e = check(&[ROOT], &[leaf, nc], None, server()).unwrap_err();
+        assert_eq!(
+            (e.reason, e.depth),
+            (Reason::NameConstraintViolation, Some(0))
+        );
+    }
+    // The CN is constrained when the name check may use it (GnuTLS mode and
+    // no dNSName SAN), and not in strict mode.
+    let cn_only = fixture!("leaf_nc_cn_only");
+    assert_eq!(
+        reason(&[ROOT], &[cn_only, nc], None, server()),
+        Reason::NameConstraintViolation
+    );
+    let strict = Options {
+        name_mode: NameMode::Strict,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[cn_only, nc], None, strict).is_ok());
+}
+
+#[test]
+fn revocation() {
+    let crl = fixture!("inter.crl").to_vec();
+    let v = verifier(&[ROOT], server())
+        .with_crls(vec![crl.clone()])
+        .unwrap();
+    let e = v
+        .verify(&[fixture!("leaf_revoked"), INTER], None, UnixTime(NOW))
+        .unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::Revoked, Some(0)));
+    assert_eq!(e.reason.gnutls_text(), "The certificate has been revoked");
+    assert!(v.verify(&[LEAF, INTER], None, UnixTime(NOW)).is_ok());
+
+    let stale = verifier(&[ROOT], server())
+        .with_crls(vec![fixture!("stale.crl").to_vec()])
+        .unwrap();
+    assert_eq!(
+        stale
+            .verify(&[LEAF, INTER], None, UnixTime(NOW))
+            .unwrap_err()
+            .reason,
+        Reason::BadCrl
+    );
+
+    // Required revocation: the intermediate has no CRL from the root.
+    let required = Options {
+        revocation: Revocation::Required,
+        ..server()
+    };
+    let v = verifier(&[ROOT], required).with_crls(vec![crl]).unwrap();
+    let e = v.verify(&[LEAF, INTER], None, UnixTime(NOW)).unwrap_err();
+    assert_eq!((e.reason, e.depth), (Reason::BadCrl, Some(1)));
+
+    assert_eq!(
+        verifier(&[ROOT], server())
+            .with_crls(vec![vec![0x30, 0x00]])
+            .unwrap_err()
+            .reason,
+        Reason::BadCrl
+    );
+}
+
+#[test]
+fn trust_anchor_as_leaf() {
+    // A self-signed certificate trusted directly (GnuTLS accepts a leaf
+    // that is in the trusted list).
+    let opts = Options {
+        leaf_key_usage: 0,
+        purpose: Purpose::Any,
+        ..server()
+    };
+    assert!(check(&[ROOT], &[ROOT], None, opts.clone()).is_ok());
+    let web = Options {
+        profile: Profile::WebPki,
+        ..opts
+    };
+    assert_eq!(reason(&[ROOT], &[ROOT], None, web), Reason::EndEntityIsCa);
+}
+
+#[test]
+fn budget_exhaustion() {
+    let opts = Options {
+        budget: Budget {
+            signatures: 1,
+            ..Budget::default()
+        },
+        ..server()
+    };
+    assert_eq!(
+        reason(&[ROOT], &[LEAF, INTER], None, opts),
+        Reason::BudgetExhausted
+    );
+}
+
+#[test]
+fn empty_and_garbage() {
+    assert_eq!(reason(&[ROOT], &[], None, server()), Reason::EmptyChain);
+    assert_eq!(
+        reason(&[ROOT], &[&[0x30, 0x00]], None, server()),
+        Reason::BadEncoding
+    );
+    assert_eq!(
+        Verifier::server(vec![vec![1, 2, 3]], provider())
+            .unwrap_err()
+            .reason,
+        Reason::BadEncoding
+    );
+}
+
+#[test]
+fn summaries_and_dn_strings() {
+    let s = summarize(LEAF).unwrap();
+    assert_eq!(
+        dn_string(s.subject).as_deref(),
+        Some("CN=www.example.com,O=Test PKI")
+    );
+    assert_eq!(
+        dn_string(s.issuer).as_deref(),
+        Some("CN=Test Intermediate,O=Test PKI")
+    );
+    assert_eq!(
+        cert_signature_schemes(s.signature_algorithm),
+        &[crate::codec::enums::SignatureScheme::ECDSA_SECP256R1_SHA256]
+    );
+    assert_eq!(
+        summarize(&[0x30, 0x00]).unwrap_err(),
+        crate::error::CertificateError::BadEncoding
+    );
+}
+
+/// Tests over certificates made by [`crate::pki`] in the test itself.
+mod built {
+    use super::*;
+    use crate::pki::{
+        self, BasicConstraints, CertBuilder, DistinguishedName, ExtendedKeyUsage, KeyPair,
+        KeyPurpose, KeyType, KeyUsage, SubjectAltName, Subtree,
+    };
+    use alloc::vec::Vec;
+
+    /// 2020-01-01T00:00:00Z and 2040-01-01T00:00:00Z.
+    const FROM: i64 = 1_577_836_800;
+    const UNTIL: i64 = 2_208_988_800;
+
+    fn key(t: KeyType) -> KeyPair {
+        KeyPair::generate(t).unwrap()
+    }
+
+    fn ca(cn: &str) -> CertBuilder {
+        CertBuilder::ca(cn).validity(FROM, UNTIL)
+    }
+
+    /// A TLS server certificate whose CN is its first name (as CA/B BR
+    /// §7.1.4.3 wants), or "server" without names.
+    fn server(names: &[&str]) -> CertBuilder {
+        let cn = names.first().copied().unwrap_or("server");
+        CertBuilder::server(cn, names).validity(FROM, UNTIL)
+    }
+
+    /// A root (anchor) and its key.
+    fn root(t: KeyType, cn: &str) -> (pki::Certificate, KeyPair) {
+        let k = key(t);
+        (ca(cn).self_signed(&k).unwrap(), k)
+    }
+
+    fn run(
+        anchors: &[&pki::Certificate],
+        chain: &[&pki::Certificate],
+        name: Option<&str>,
+        opts: Options,
+    ) -> Result<VerifiedPath, VerifyError> {
+        let anchors: Vec<&[u8]> = anchors.iter().map(|c| c.der()).collect();
+        let chain: Vec<&[u8]> = chain.iter().map(|c| c.der()).collect();
+        check(&anchors, &chain, name, opts)
+    }
+
+    #[test]
+    fn every_key_type() {
+        for t in [
+            KeyType::EcdsaP256,
+            KeyType::EcdsaP384,
+            KeyType::EcdsaP521,
+            KeyType::Ed25519,
+            KeyType::Rsa2048,
+            KeyType::RsaPss2048,
+            KeyType::MlDsa44,
+            KeyType::MlDsa65,
+            KeyType::MlDsa87,
+        ] {
+            let (r, rk) = root(t, "Root");
+            let ik = key(t);
+            let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+            let leaf = server(&["host.example"])
+                .signed_by(&key(t), &inter, &ik)
+                .unwrap();
+            let res = run(
+                &[&r],
+                &[&leaf, &inter],
+                Some("host.example"),
+                Options::server(),
+            );
+            assert!(res.is_ok(), "{}: {:?}", t.name(), res);
+        }
+    }
+
+    #[test]
+    fn backtracks_past_a_bad_cross_certificate() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        // An old, expired root that also certified the intermediate's key.
+        let ok = key(KeyType::EcdsaP256);
+        let old = CertBuilder::ca("Old Root")
+            .validity(FROM, FROM + 86_400)
+            .self_signed(&ok)
+            .unwrap();
+        let ik = key(KeyType::EcdsaP256);
+        let via_old = ca("Inter").signed_by(&ik, &old, &ok).unwrap();
+        let via_root = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+        let leaf = server(&["host.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &via_old, &ik)
+            .unwrap();
+        // The bad path comes first in the chain; the good one is found.
+        let path = run(
+            &[&r],
+            &[&leaf, &via_old, &old, &via_root],
+            Some("host.example"),
+            Options::server(),
+        )
+        .unwrap();
+        assert_eq!(path.certificates.len(), 3);
+        assert_eq!(
+            path.certificates.get(1).map(Vec::as_slice),
+            Some(via_root.der())
+        );
+        // Without the good path, the most specific failure is reported.
+        let e = run(&[&r], &[&leaf, &via_old, &old], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::Expired, Some(2)));
+        assert_eq!(e.subject.as_deref(), Some("CN=Old Root"));
+    }
+
+    #[test]
+    fn self_issued_intermediates_do_not_count_for_path_length() {
+        let rk = key(KeyType::EcdsaP256);
+        let r = CertBuilder::ca("Root")
+            .validity(FROM, UNTIL)
+            .basic_constraints(Some(BasicConstraints::ca(Some(0))))
+            .self_signed(&rk)
+            .unwrap();
+        // A key roll-over certificate: subject = issuer = "Root", new key.
+        let nk = key(KeyType::EcdsaP256);
+        let rollover = ca("Root").signed_by(&nk, &r, &rk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &rollover, &nk)
+            .unwrap();
+        assert!(run(&[&r], &[&leaf, &rollover], None, Options::server()).is_ok());
+        // A non-self-issued intermediate under pathLen 0 is one too many.
+        let other = ca("Other").signed_by(&nk, &r, &rk).unwrap();
+        let ik = key(KeyType::EcdsaP256);
+        let below = ca("Below").signed_by(&ik, &other, &nk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &below, &ik)
+            .unwrap();
+        let e = run(&[&r], &[&leaf, &below, &other], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::PathLenExceeded, Some(3)));
+    }
+
+    #[test]
+    fn version_1_certificates() {
+        let rk = key(KeyType::EcdsaP256);
+        let v1 = CertBuilder::new()
+            .version(pki::Version::V1)
+            .subject(DistinguishedName::new().common_name("V1 Root"))
+            .validity(FROM, UNTIL)
+            .subject_key_identifier(false)
+            .authority_key_identifier(false)
+            .self_signed(&rk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &v1, &rk)
+            .unwrap();
+        // A v1 trust anchor is accepted in the compat profile only.
+        assert!(run(&[&v1], &[&leaf], None, Options::server()).is_ok());
+        let web = Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        assert_eq!(
+            run(&[&v1], &[&leaf], None, web).unwrap_err().reason,
+            Reason::BadVersion
+        );
+        // A v1 intermediate is never a CA.
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let v1_inter = CertBuilder::new()
+            .version(pki::Version::V1)
+            .subject(DistinguishedName::new().common_name("V1 Inter"))
+            .validity(FROM, UNTIL)
+            .subject_key_identifier(false)
+            .authority_key_identifier(false)
+            .signed_by(&ik, &r, &rk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &v1_inter, &ik)
+            .unwrap();
+        let e = run(&[&r], &[&leaf, &v1_inter], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::NotCa, Some(1)));
+    }
+
+    #[test]
+    fn duplicate_extension() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        // basicConstraints twice (the second as a raw extension: cA FALSE).
+        let leaf = server(&["a.example"])
+            .raw_extension(&[2, 5, 29, 19], false, alloc::vec![0x30, 0x00])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::DuplicateExtension, Some(0)));
+    }
+
+    #[test]
+    fn name_constraint_forms() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let inter = ca("Inter")
+            .name_constraints(Some(pki::NameConstraints::new(
+                alloc::vec![
+                    Subtree::DirectoryName(DistinguishedName::new().organization("Acme")),
+                    Subtree::Email(".example.com".into()),
+                    Subtree::Uri(".example.com".into()),
+                    Subtree::Ip {
+                        addr: "2001:db8::".parse().unwrap(),
+                        prefix_len: 32,
+                    },
+                    Subtree::Dns("example.com".into()),
+                ],
+                alloc::vec![Subtree::Dns("secret.example.com".into())],
+            )))
+            .signed_by(&ik, &r, &rk)
+            .unwrap();
+        let leaf_with = |subject: DistinguishedName, sans: Vec<pki::GeneralName>| {
+            server(&[])
+                .subject(subject)
+                .subject_alt_name(Some(SubjectAltName {
+                    names: sans,
+                    critical: false,
+                }))
+                .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
+                .unwrap()
+        };
+        let acme = || {
+            DistinguishedName::new()
+                .organization("Acme")
+                .common_name("x")
+        };
+        use pki::GeneralName as G;
+        let good = leaf_with(
+            acme(),
+            alloc::vec![
+                G::Dns("www.example.com".into()),
+                G::Email("me@mail.example.com".into()),
+                G::Uri("https://app.example.com/x".into()),
+                G::Ip("2001:db8::5".parse().unwrap()),
+            ],
+        );
+        assert!(run(&[&r], &[&good, &inter], None, Options::server()).is_ok());
+        let bad: &[(DistinguishedName, Vec<pki::GeneralName>)] = &[
+            (
+                DistinguishedName::new()
+                    .organization("Other")
+                    .common_name("x"),
+                alloc::vec![G::Dns("www.example.com".into())],
+            ),
+            (acme(), alloc::vec![G::Email("me@example.org".into())]),
+            (acme(), alloc::vec![G::Uri("https://example.org/".into())]),
+            (acme(), alloc::vec![G::Ip("2001:db9::1".parse().unwrap())]),
+            (acme(), alloc::vec![G::Dns("x.secret.example.com".into())]),
+            (
+                acme(),
+                alloc::vec![G::DirectoryName(
+                    DistinguishedName::new().organization("Evil")
+                )],
+            ),
+        ];
+        for (subject, sans) in bad {
+            let leaf = leaf_with(subject.clone(), sans.clone());
+            let e = run(&[&r], &[&leaf, &inter], None, Options::server()).unwrap_err();
+            assert_eq!(
+                (e.reason, e.depth),
+                (Reason::NameConstraintViolation, Some(0)),
+                "{sans:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn web_pki_profile() {
+        let web = || Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let good = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&good], Some("a.example"), web()).is_ok());
+        // No SAN.
+        let no_san = server(&[])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_san], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&r], &[&no_san], None, Options::server()).is_ok());
+        // No AKI.
+        let no_aki = server(&["a.example"])
+            .authority_key_identifier(false)
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_aki], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        // anyExtendedKeyUsage alone on a leaf.
+        let any = server(&["a.example"])
+            .extended_key_usage(Some(ExtendedKeyUsage::new(alloc::vec![KeyPurpose::Any])))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&any], None, web()).unwrap_err().reason,
+            Reason::ExtendedKeyUsageViolation
+        );
+        assert!(run(&[&r], &[&any], None, Options::server()).is_ok());
+        // A CA whose basicConstraints is not critical, or without keyUsage.
+        let rk2 = key(KeyType::EcdsaP256);
+        let soft = ca("Soft")
+            .basic_constraints(Some(BasicConstraints {
+                ca: true,
+                path_len: None,
+                critical: false,
+            }))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &soft, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&soft], &[&leaf], None, web()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        assert!(run(&[&soft], &[&leaf], None, Options::server()).is_ok());
+        let no_ku = ca("No KU").key_usage(None).self_signed(&rk2).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &no_ku, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&no_ku], &[&leaf], None, web()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&no_ku], &[&leaf], None, Options::server()).is_ok());
+        // A leaf asserting keyCertSign.
+        let ku_sign = server(&["a.example"])
+            .key_usage(Some(KeyUsage::new(
+                KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_CERT_SIGN,
+            )))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&ku_sign], None, web()).unwrap_err().reason,
+            Reason::KeyUsageViolation
+        );
+    }
+
+    #[test]
+    fn rfc5280_profile() {
+        let rfc = || Options {
+            profile: Profile::Rfc5280,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&leaf], Some("a.example"), rfc()).is_ok());
+        // A leaf without AKI; a root without SKI.
+        let no_aki = server(&["a.example"])
+            .authority_key_identifier(false)
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&no_aki], None, rfc()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&r], &[&no_aki], None, Options::server()).is_ok());
+        let rk2 = key(KeyType::EcdsaP256);
+        let no_ski = ca("No SKI")
+            .subject_key_identifier(false)
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf2 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &no_ski, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&no_ski], &[&leaf2], None, rfc()).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+        assert!(run(&[&no_ski], &[&leaf2], None, Options::server()).is_ok());
+        // Non-critical name constraints: RFC 5280 rejects, CA/B allows.
+        let nc_root = ca("NC Root")
+            .name_constraints(Some(pki::NameConstraints {
+                permitted: alloc::vec![Subtree::Dns("example".into())],
+                excluded: alloc::vec![],
+                critical: false,
+            }))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf3 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &nc_root, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&nc_root], &[&leaf3], None, rfc()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        let web = Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        assert!(run(&[&nc_root], &[&leaf3], None, web).is_ok());
+        // An empty subject needs a critical SAN.
+        let empty = server(&["a.example"])
+            .subject(DistinguishedName::new())
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert_eq!(
+            run(&[&r], &[&empty], None, rfc()).unwrap_err().reason,
+            Reason::ProfileViolation
+        );
+        let empty_critical = server(&[])
+            .subject(DistinguishedName::new())
+            .subject_alt_name(Some(SubjectAltName {
+                names: alloc::vec![pki::GeneralName::Dns("a.example".into())],
+                critical: true,
+            }))
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(run(&[&r], &[&empty_critical], Some("a.example"), rfc()).is_ok());
+        // Dotted dNSName constraints are malformed under RFC 5280.
+        let dotted = ca("Dotted")
+            .name_constraints(Some(pki::NameConstraints::new(
+                alloc::vec![Subtree::Dns(".example".into())],
+                alloc::vec![],
+            )))
+            .self_signed(&rk2)
+            .unwrap();
+        let leaf4 = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &dotted, &rk2)
+            .unwrap();
+        assert_eq!(
+            run(&[&dotted], &[&leaf4], None, rfc()).unwrap_err().reason,
+            Reason::UnsupportedNameConstraint
+        );
+        assert!(run(&[&dotted], &[&leaf4], None, Options::server()).is_ok());
+    }
+
+    #[test]
+    fn web_pki_subscriber_rules() {
+        let web = || Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let make = |b: CertBuilder| b.signed_by(&key(KeyType::EcdsaP256), &r, &rk).unwrap();
+        let reason_of =
+            |c: &pki::Certificate| run(&[&r], &[c], None, web()).err().map(|e| e.reason);
+        // The CN must copy a SAN exactly.
+        let cn_case =
+            make(server(&["a.example"]).subject(DistinguishedName::new().common_name("A.example")));
+        assert_eq!(reason_of(&cn_case), Some(Reason::ProfileViolation));
+        let ip = make(
+            CertBuilder::server("2001:db8::1", &[])
+                .validity(FROM, UNTIL)
+                .add_subject_alt_name(pki::GeneralName::Ip("2001:db8::1".parse().unwrap())),
+        );
+        assert_eq!(reason_of(&ip), None);
+        let ip_long = make(
+            CertBuilder::server("2001:0db8::1", &[])
+                .validity(FROM, UNTIL)
+                .add_subject_alt_name(pki::GeneralName::Ip("2001:db8::1".parse().unwrap())),
+        );
+        assert_eq!(reason_of(&ip_long), Some(Reason::ProfileViolation));
+        // extKeyUsage: present, non-critical, serverAuth, nothing reserved.
+        let eku = |purposes: Vec<KeyPurpose>, critical: bool| {
+            make(
+                server(&["a.example"])
+                    .extended_key_usage(Some(ExtendedKeyUsage { purposes, critical })),
+            )
+        };
+        assert_eq!(
+            reason_of(&eku(
+                alloc::vec![KeyPurpose::ServerAuth, KeyPurpose::ClientAuth],
+                false
+            )),
+            None
+        );
+        assert_eq!(
+            reason_of(&eku(alloc::vec![KeyPurpose::ServerAuth], true)),
+            Some(Reason::ExtendedKeyUsageViolation)
+        );
+        assert_eq!(
+            reason_of(&eku(
+                alloc::vec![
+                    KeyPurpose::ServerAuth,
+                    KeyPurpose::Other(alloc::vec![1, 3, 6, 1, 5, 5, 7, 3, 3])
+                ],
+                false
+            )),
+            Some(Reason::ExtendedKeyUsageViolation)
+        );
+        let no_eku = make(server(&["a.example"]).extended_key_usage(None));
+        assert_eq!(reason_of(&no_eku), Some(Reason::MissingExtension));
+    }
+
+    /// A v2 CRL from `issuer` (signed with `key`) listing `serials`, valid
+    /// 2023-12-01..2024-02-01, with `extensions` (DER Extension elements).
+    fn crl(
+        issuer: &pki::Certificate,
+        key: &KeyPair,
+        serials: &[&[u8]],
+        extensions: &[Vec<u8>],
+    ) -> Vec<u8> {
+        use pki::der_writer as w;
+        let this_update = 1_701_388_800;
+        let next_update = 1_706_745_600;
+        let alg = key.signature_algorithm_der();
+        let entries: Vec<Vec<u8>> = serials
+            .iter()
+            .map(|s| w::sequence(&[&w::integer_unsigned(s), &w::utc_time(this_update).unwrap()]))
+            .collect();
+        let entry_refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
+        let mut fields: Vec<Vec<u8>> = alloc::vec![
+            w::integer_u64(1),
+            alg.clone(),
+            issuer.subject_der().unwrap().to_vec(),
+            w::utc_time(this_update).unwrap(),
+            w::utc_time(next_update).unwrap(),
+        ];
+        if !entries.is_empty() {
+            fields.push(w::sequence(&entry_refs));
+        }
+        if !extensions.is_empty() {
+            let refs: Vec<&[u8]> = extensions.iter().map(Vec::as_slice).collect();
+            fields.push(w::context_constructed(0, &w::sequence(&refs)));
+        }
+        let field_refs: Vec<&[u8]> = fields.iter().map(Vec::as_slice).collect();
+        let tbs = w::sequence(&field_refs);
+        let sig = key.sign(&tbs).unwrap();
+        w::sequence(&[&tbs, &alg, &w::bit_string(&sig)])
+    }
+
+    /// An issuingDistributionPoint extension (critical).
+    fn idp(content: &[&[u8]]) -> Vec<u8> {
+        use pki::der_writer as w;
+        let value = w::sequence(content);
+        w::sequence(&[
+            &w::oid(&[2, 5, 29, 28]).unwrap(),
+            &w::boolean(true),
+            &w::octet_string(&value),
+        ])
+    }
+
+    #[test]
+    fn crl_scope_and_structure() {
+        use pki::der_writer as w;
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
+            .unwrap();
+        let verify = |crls: Vec<Vec<u8>>| {
+            verifier(&[r.der()], Options::server())
+                .with_crls(crls)
+                .map_err(|e| (e.reason, e.depth))?
+                .verify(&[leaf.der(), inter.der()], None, UnixTime(NOW))
+                .map(|_| ())
+                .map_err(|e| (e.reason, e.depth))
+        };
+        // Empty CRLs from both CAs.
+        assert_eq!(
+            verify(alloc::vec![
+                crl(&r, &rk, &[], &[]),
+                crl(&inter, &ik, &[], &[])
+            ]),
+            Ok(())
+        );
+        // The root's CRL is restricted to end-entity certificates: nothing
+        // covers the intermediate.
+        let user_only = idp(&[&w::context_primitive(1, &[0xff])]);
+        assert_eq!(
+            verify(alloc::vec![
+                crl(&r, &rk, &[], &[user_only]),
+                crl(&inter, &ik, &[], &[])
+            ]),
+            Err((Reason::BadCrl, Some(1)))
+        );
+        // A CRL signed by another key under the issuer's name.
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &key(KeyType::EcdsaP256), &[], &[])]),
+            Err((Reason::BadCrl, Some(0)))
+        );
+        // A serial listed twice.
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &ik, &[&[1], &[1]], &[])]),
+            Err((Reason::BadCrl, None))
+        );
+        // A distribution point the leaf does not name.
+        let named = idp(&[&w::context_constructed(
+            0,
+            &w::context_constructed(0, &w::context_primitive(6, b"http://x/crl")),
+        )]);
+        assert_eq!(
+            verify(alloc::vec![crl(&inter, &ik, &[], &[named])]),
+            Err((Reason::BadCrl, Some(0)))
+        );
+    }
+
+    #[test]
+    fn wrong_issuer_key() {
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &key(KeyType::EcdsaP256))
+            .unwrap();
+        let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
+        assert_eq!((e.reason, e.depth), (Reason::BadSignature, Some(0)));
+        assert_eq!(e.reason.gnutls_text(), "The certificate is not trusted");
+        drop(rk);
+    }
+
+    /// Ten keys, all named "CN=Mesh", each certified by every key (100
+    /// intermediates), and a leaf under the mesh; no mesh certificate leads
+    /// to the trust anchor. Every mesh certificate is a candidate issuer of
+    /// every other, so exhaustive search is exponential: the budget must
+    /// end it quickly.
+    #[test]
+    fn pathological_cross_signed_mesh() {
+        let (r, _) = root(KeyType::EcdsaP256, "Root");
+        let keys: Vec<KeyPair> = (0..10).map(|_| key(KeyType::EcdsaP256)).collect();
+        let selfs: Vec<pki::Certificate> = keys
+            .iter()
+            .map(|k| ca("Mesh").self_signed(k).unwrap())
+            .collect();
+        let mut mesh = Vec::new();
+        for k in &keys {
+            for (sk, sc) in keys.iter().zip(&selfs) {
+                mesh.push(ca("Mesh").signed_by(k, sc, sk).unwrap());
+            }
+        }
+        assert_eq!(mesh.len(), 100);
+        let (k0, s0) = (keys.first().unwrap(), selfs.first().unwrap());
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), s0, k0)
+            .unwrap();
+        let mut chain: Vec<&pki::Certificate> = alloc::vec![&leaf];
+        chain.extend(mesh.iter());
+        let start = std::time::Instant::now();
+        let e = run(&[&r], &chain, Some("a.example"), Options::server()).unwrap_err();
+        let elapsed = start.elapsed();
+        std::eprintln!("pathological mesh decided in {elapsed:?}");
+        assert_eq!(e.reason, Reason::BudgetExhausted);
+        // With signatures unlimited, the step budget still ends the search.
+        let opts = Options {
+            budget: Budget {
+                signatures: usize::MAX,
+                steps: 300,
+                ..Budget::default()
+            },
+            ..Options::server()
+        };
+        let e = run(&[&r], &chain, None, opts).unwrap_err();
+        assert_eq!(e.reason, Reason::BudgetExhausted);
+    }
+}
