@@ -465,7 +465,211 @@ fn post_handshake() {
     }
 }
 
+/// Chains from the X.509 fixtures of `tests/data/x509` (made by its
+/// `gen.sh` with OpenSSL), as `x509` target inputs.
+fn x509_chains() {
+    let dir = root().join("../tests/data/x509");
+    let der = |n: &str| fs::read(dir.join(format!("{n}.der"))).expect("fixture");
+    let cases: [(&str, u8, &[&str], &[&str], &[&str]); 10] = [
+        ("leaf-inter-root", 0x04, &["leaf", "inter"], &["root"], &[]),
+        (
+            "revoked",
+            0x04,
+            &["leaf_revoked", "inter"],
+            &["root"],
+            &["inter.crl"],
+        ),
+        (
+            "stale-crl",
+            0x04,
+            &["leaf", "inter"],
+            &["root"],
+            &["stale.crl"],
+        ),
+        (
+            "name-constraints",
+            0x04,
+            &["leaf_nc_ok", "inter_nc"],
+            &["root"],
+            &[],
+        ),
+        (
+            "nc-excluded",
+            0x04,
+            &["leaf_nc_excluded", "inter_nc"],
+            &["root"],
+            &[],
+        ),
+        (
+            "pathlen",
+            0x00,
+            &[
+                "leaf_under_pathlen",
+                "inter_below_pathlen0",
+                "inter_pathlen0",
+            ],
+            &["root"],
+            &[],
+        ),
+        (
+            "rsa-real-signatures",
+            0x14,
+            &["rsa_leaf"],
+            &["rsa_root"],
+            &[],
+        ),
+        ("ed25519", 0x10, &["ed_leaf"], &["ed_root"], &[]),
+        ("p521-under-p384", 0x10, &["p521_leaf"], &["p384_root"], &[]),
+        (
+            "client-eku",
+            0x01,
+            &["leaf_client_only", "inter"],
+            &["root"],
+            &[],
+        ),
+    ];
+    for (name, flags, chain, anchors, crls) in cases {
+        let counts =
+            [chain.len(), anchors.len(), crls.len()].map(|n| u8::try_from(n).expect("small"));
+        let mut input = vec![flags, counts[0], counts[1], counts[2]];
+        for n in chain.iter().chain(anchors).chain(crls) {
+            let d = der(n);
+            input.extend_from_slice(&u16::try_from(d.len()).expect("fits").to_be_bytes());
+            input.extend_from_slice(&d);
+        }
+        write("x509", name, &input);
+    }
+}
+
+/// `keys.psk` files as psktool writes them, with the identity to look up.
+fn keys_psk() {
+    let files: [(&str, &[u8], &[u8], &str); 4] = [
+        (
+            "qemu",
+            b"qemu",
+            b"0123456789abcdef",
+            "qemu:00112233445566778899aabbccddeeff\n",
+        ),
+        (
+            "hex-name",
+            b"a:b",
+            b"\x01\x02\x03\x04",
+            "#613a62:0a0b0c0d\nqemu:01020304\n",
+        ),
+        (
+            "crlf-and-comment",
+            b"alice",
+            b"\xaa\xbb\xcc\xdd",
+            "# keys\nalice:aabbccdd\r\nbob:00\n",
+        ),
+        (
+            "unknown",
+            b"carol",
+            b"\x10\x20\x30\x40\x50",
+            "alice:aabbccdd\n",
+        ),
+    ];
+    for (name, identity, key, content) in files {
+        let mut input = vec![u8::try_from(identity.len()).expect("short")];
+        input.extend_from_slice(identity);
+        input.push(u8::try_from(key.len()).expect("short"));
+        input.extend_from_slice(key);
+        input.extend_from_slice(content.as_bytes());
+        write("keys_psk", name, &input);
+    }
+}
+
+/// PKCS#8 keys of each type from the test PKI (the encrypted, PKCS#1 and
+/// SEC1 forms next to them were made with OpenSSL 3.0 once).
+fn private_keys() {
+    for (kt, name) in [
+        (KeyType::EcdsaP256, "pkcs8-p256"),
+        (KeyType::Ed25519, "pkcs8-ed25519"),
+        (KeyType::Rsa2048, "pkcs8-rsa"),
+        (KeyType::MlDsa44, "pkcs8-mldsa44"),
+    ] {
+        let key = KeyPair::generate(kt).expect("key");
+        let mut input = vec![0u8];
+        input.extend_from_slice(key.private_key_pem().as_bytes());
+        write("private_key", name, &input);
+    }
+}
+
+/// Credential directories (`creds_dir` inputs): a server and a client
+/// directory from the test PKI, ECDSA P-256.
+fn creds_dirs() {
+    let ca_key = KeyPair::generate(KeyType::EcdsaP256).expect("CA key");
+    let ca = CertBuilder::ca("qtls fuzz CA")
+        .serial(&[1])
+        .validity(1_700_000_000, 2_000_000_000)
+        .self_signed(&ca_key)
+        .expect("CA");
+    for (flags, role, builder) in [
+        (
+            5u8,
+            "server",
+            CertBuilder::server("localhost", &["localhost"]),
+        ),
+        (4u8, "client", CertBuilder::client("qtls fuzz client")),
+    ] {
+        let key = KeyPair::generate(KeyType::EcdsaP256).expect("key");
+        let cert = builder
+            .serial(&[2])
+            .validity(1_700_000_000, 2_000_000_000)
+            .signed_by(&key, &ca, &ca_key)
+            .expect("leaf");
+        let files: [(u8, String); 3] = [
+            (0, ca.to_pem()),
+            (if role == "server" { 2 } else { 4 }, cert.to_pem()),
+            (
+                if role == "server" { 3 } else { 5 },
+                key.private_key_pem().to_string(),
+            ),
+        ];
+        let mut input = vec![flags];
+        for (idx, text) in files {
+            input.push(idx);
+            input.extend_from_slice(&u16::try_from(text.len()).expect("fits").to_be_bytes());
+            input.extend_from_slice(text.as_bytes());
+        }
+        write("creds_dir", role, &input);
+    }
+}
+
+/// GnuTLS priority strings (`priority` inputs; a system configuration
+/// text may come first, up to the first newline).
+fn priorities() {
+    for (name, text) in [
+        ("normal", "NORMAL"),
+        ("tls13-only", "NORMAL:-VERS-ALL:+VERS-TLS1.3"),
+        (
+            "secure",
+            "SECURE256:+SECURE128:-VERS-TLS-ALL:+VERS-TLS1.3:%SERVER_PRECEDENCE",
+        ),
+        (
+            "psk",
+            "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK:+PSK",
+        ),
+        (
+            "none-explicit",
+            "NONE:+VERS-TLS1.3:+AES-256-GCM:+AEAD:+GROUP-X25519:+SIGN-ED25519:+CTYPE-X509:+COMP-NULL",
+        ),
+        ("system", "@SYSTEM"),
+        (
+            "with-config",
+            "[overrides]\nNORMAL:-GROUP-ALL:+GROUP-SECP256R1",
+        ),
+    ] {
+        write("priority", name, text.as_bytes());
+    }
+}
+
 fn main() {
+    x509_chains();
+    keys_psk();
+    private_keys();
+    creds_dirs();
+    priorities();
     handshakes();
     captures();
     certificates();

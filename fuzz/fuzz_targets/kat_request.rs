@@ -61,7 +61,10 @@ fuzz_target!(|data: &[u8]| {
         let opened = kat::respond(p, &Value::Object(req).to_string());
         let opened: Value = serde_json::from_str(&opened).expect("JSON");
         assert_eq!(opened.get("ok"), Some(&Value::Bool(true)), "{opened}");
-        let got = opened.get("out").and_then(Value::as_str).expect("plaintext");
+        let got = opened
+            .get("out")
+            .and_then(Value::as_str)
+            .expect("plaintext");
         let pt = common::hex_decode(pt.as_str().expect("pt is a string")).expect("pt was hex");
         assert_eq!(common::hex_decode(got), Ok(pt), "seal then open");
     }
