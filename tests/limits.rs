@@ -216,10 +216,10 @@ fn flood_hello(shares: usize, groups: usize) -> Vec<u8> {
     HandshakeMessage::from(ch).get_encoding()
 }
 
-/// The fastest of three runs of a server handling `hello`.
+/// The fastest of five runs of a server handling `hello`.
 fn server_time(hello: &[u8]) -> Duration {
     let mut best = Duration::MAX;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let (_, s) = configs(KeyType::EcdsaP256);
         let mut server = Connection::server(Arc::new(s)).unwrap();
         let start = Instant::now();
@@ -246,6 +246,11 @@ fn server_time(hello: &[u8]) -> Duration {
 /// server seconds (pairwise key_share checks, found by hardening). The
 /// work must now grow about linearly: ten times the entries may cost at
 /// most forty times as long (quadratic work would be a hundredfold).
+///
+/// On a loaded CI machine the sub-millisecond small case is noise-bound
+/// (a preemption during the large run alone gives 50x), so the test also
+/// accepts a large run under 150 ms: the quadratic code took seconds, so
+/// it fails both bounds while the linear code meets at least one.
 #[test]
 fn key_share_flood_costs_linear_time() {
     let small = server_time(&flood_hello(640, 1600));
@@ -253,7 +258,7 @@ fn key_share_flood_costs_linear_time() {
     assert!(large_hello.len() > 60_000 && large_hello.len() < 65_536);
     let large = server_time(&large_hello);
     assert!(
-        large < small * 40,
+        large < small * 40 || large < Duration::from_millis(150),
         "10x the entries took {large:?} against {small:?}"
     );
 }
