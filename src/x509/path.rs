@@ -34,6 +34,8 @@ pub enum Purpose {
     ServerAuth,
     /// TLS client authentication (id-kp-clientAuth).
     ClientAuth,
+    /// S/MIME (id-kp-emailProtection).
+    EmailProtection,
     /// Any purpose: extendedKeyUsage is not checked.
     Any,
 }
@@ -43,6 +45,7 @@ impl Purpose {
         match self {
             Purpose::ServerAuth => Some(oid::KP_SERVER_AUTH),
             Purpose::ClientAuth => Some(oid::KP_CLIENT_AUTH),
+            Purpose::EmailProtection => Some(oid::KP_EMAIL_PROTECTION),
             Purpose::Any => None,
         }
     }
@@ -697,14 +700,14 @@ impl<'a> Builder<'a, '_> {
 
 /// Validates `chain` (DER, leaf first, as received) against `anchors`,
 /// using `intermediates` as extra candidate issuers, `crls` for revocation,
-/// and checks the leaf against `reference` when given.
+/// and checks the leaf against every name of `references`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_chain(
     chain: &[&[u8]],
     anchors: &[&[u8]],
     intermediates: &[&[u8]],
     crls: &[&[u8]],
-    reference: Option<&str>,
+    references: &[ReferenceName<'_>],
     now: u64,
     opts: &Options,
     provider: &dyn CryptoProvider,
@@ -713,10 +716,6 @@ pub(crate) fn verify_chain(
     let (leaf_der, rest) = chain
         .split_first()
         .ok_or(VerifyError::new(Reason::EmptyChain))?;
-    let reference = match reference {
-        Some(r) => Some(ReferenceName::parse(r).map_err(VerifyError::new)?),
-        None => None,
-    };
     let leaf_error = |reason: Reason, leaf: Option<&Certificate<'_>>| VerifyError {
         reason,
         depth: Some(0),
@@ -795,7 +794,7 @@ pub(crate) fn verify_chain(
         .first()
         .ok_or(VerifyError::new(Reason::EmptyChain))?
         .cert;
-    if let Some(reference) = &reference {
+    for reference in references {
         hostname::verify_name(leaf, reference, opts.name_mode)
             .map_err(|r| leaf_error(r, Some(leaf)))?;
     }
