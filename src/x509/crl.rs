@@ -57,6 +57,8 @@ pub struct Crl<'a> {
     scope: Scope<'a>,
     delta: bool,
     unknown_critical: bool,
+    /// The CRLNumber extension: `Some(critical)` when present.
+    crl_number: Option<bool>,
 }
 
 impl<'a> Crl<'a> {
@@ -132,6 +134,7 @@ impl<'a> Crl<'a> {
         }
         let mut scope = Scope::default();
         let mut delta = false;
+        let mut crl_number = None;
         if let Some(exts) = tbs.optional(tag::explicit(0))? {
             if !v2 {
                 return Err(Malformed);
@@ -141,8 +144,8 @@ impl<'a> Crl<'a> {
             outer.finish()?;
             for (id, critical, value) in extensions(list)? {
                 match id {
+                    oid::CRL_NUMBER => crl_number = Some(critical),
                     oid::AUTHORITY_KEY_IDENTIFIER
-                    | oid::CRL_NUMBER
                     | oid::ISSUER_ALT_NAME
                     | oid::AUTHORITY_INFO_ACCESS
                     | oid::FRESHEST_CRL => {}
@@ -165,6 +168,7 @@ impl<'a> Crl<'a> {
             scope,
             delta,
             unknown_critical,
+            crl_number,
         })
     }
 
@@ -254,6 +258,7 @@ pub(crate) fn check(
     now: i64,
     provider: &dyn CryptoProvider,
     policy: &AlgorithmPolicy,
+    strict: bool,
 ) -> Result<bool, Reason> {
     let mut covered = false;
     let mut issuer_has_crls = false;
@@ -275,6 +280,10 @@ pub(crate) fn check(
             .as_ref()
             .is_some_and(|k| k.value & ku::CRL_SIGN == 0)
         {
+            return Err(Reason::BadCrl);
+        }
+        // RFC 5280 §5.2.3: conforming CRLs carry a non-critical CRLNumber.
+        if strict && crl.crl_number != Some(false) {
             return Err(Reason::BadCrl);
         }
         if crl.unknown_critical

@@ -300,6 +300,36 @@ mod tests {
     }
 
     #[test]
+    fn email_references() {
+        assert_eq!(
+            ReferenceName::email("user@Example.com"),
+            Ok(ReferenceName::Email {
+                local: "user",
+                domain: "Example.com"
+            })
+        );
+        for bad in [
+            "user",
+            "@example.com",
+            "user@",
+            "a@b@example.com",
+            "us er@example.com",
+            "user@exa mple.com",
+        ] {
+            assert_eq!(
+                ReferenceName::email(bad),
+                Err(Reason::InvalidReferenceName),
+                "{bad}"
+            );
+        }
+        // The domain ignores ASCII case; the local part does not.
+        assert!(email_matches("user@EXAMPLE.com", "user", "example.COM"));
+        assert!(!email_matches("User@example.com", "user", "example.com"));
+        assert!(!email_matches("user@example.org", "user", "example.com"));
+        assert!(!email_matches("example.com", "user", "example.com"));
+    }
+
+    #[test]
     fn ip_sans() {
         assert_eq!(
             ip_from_san(&[10, 0, 0, 1]),
