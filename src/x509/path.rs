@@ -15,7 +15,7 @@
 //! Every failed attempt is remembered; when no path validates, the most
 //! specific failure ([`Reason::rank`]) is reported.
 
-use super::cert::{Certificate, GeneralName, ku};
+use super::cert::{Certificate, GeneralName, PublicKeyInfo, ku};
 use super::constraints;
 use super::crl::{self, Crl};
 use super::error::{Reason, VerifyError};
@@ -398,18 +398,21 @@ fn check_smime_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-/// Whether a subscriber key is one CA/B BR §7.1.3.1 allows: RSA of at
-/// least 2048 bits, or ECDSA on P-256, P-384 or P-521.
-fn webpki_key_allowed(cert: &Certificate<'_>) -> bool {
-    let key = &cert.spki;
+/// Whether a subscriber key passes CA/B BR §7.1.3.1: RSA keys of at
+/// least 2048 bits and ECDSA keys on P-256, P-384 or P-521 only; DSA keys
+/// and other curves (named or explicit) are refused. Algorithms the BRs
+/// predate (Ed25519, ML-DSA) are left to the signature policy.
+pub(super) fn webpki_key_allowed(key: &PublicKeyInfo<'_>) -> bool {
     if key.algorithm == oid::RSA_ENCRYPTION {
         return key.rsa_modulus_bits().is_some_and(|b| b >= 2048);
     }
-    key.algorithm == oid::EC_PUBLIC_KEY
-        && key.params.is_some_and(|p| {
+    if key.algorithm == oid::EC_PUBLIC_KEY {
+        return key.params.is_some_and(|p| {
             p.tag == super::asn1::tag::OID
                 && [oid::SECP256R1, oid::SECP384R1, oid::SECP521R1].contains(&p.value)
-        })
+        });
+    }
+    key.algorithm != oid::DSA
 }
 
 /// EKUs CA/B BR §7.1.2.7.10 forbids in TLS server certificates:
@@ -434,8 +437,8 @@ fn check_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     if san.critical != cert.subject_key.is_empty() {
         return Err(Reason::ProfileViolation);
     }
-    // CA/B BR §7.1.2.7 and §7.1.3.1: only RSA and NIST-curve ECDSA keys.
-    if !webpki_key_allowed(cert) {
+    // CA/B BR §7.1.2.7 and §7.1.3.1: no DSA, small RSA or odd-curve keys.
+    if !webpki_key_allowed(&cert.spki) {
         return Err(Reason::InsecureAlgorithm);
     }
     // CA/B BR §7.1.2.7.10: extKeyUsage present, not critical, with
