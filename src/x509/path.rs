@@ -381,6 +381,10 @@ fn check_smime_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     {
         return Err(Reason::ProfileViolation);
     }
+    // S/MIME BR §6.1.5: no DSA, small RSA or odd-curve keys.
+    if !webpki_key_allowed(&cert.spki) {
+        return Err(Reason::InsecureAlgorithm);
+    }
     // S/MIME BR §7.1.2.3 (f): extKeyUsage present, with emailProtection
     // and none of the purposes reserved for other uses.
     let Some(eku) = &cert.ext.ext_key_usage else {
@@ -398,13 +402,16 @@ fn check_smime_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     Ok(())
 }
 
-/// Whether a subscriber key passes CA/B BR §7.1.3.1: RSA keys of at
-/// least 2048 bits and ECDSA keys on P-256, P-384 or P-521 only; DSA keys
-/// and other curves (named or explicit) are refused. Algorithms the BRs
-/// predate (Ed25519, ML-DSA) are left to the signature policy.
+/// Whether a key passes CA/B BR §6.1.5 and §7.1.3.1 (S/MIME BR §6.1.5
+/// alike): RSA moduli of at least 2048 bits and a multiple of 8, and ECDSA
+/// keys on P-256, P-384 or P-521 only; DSA keys and other curves (named or
+/// explicit) are refused. Algorithms the BRs predate (Ed25519, ML-DSA) are
+/// left to the signature policy.
 pub(super) fn webpki_key_allowed(key: &PublicKeyInfo<'_>) -> bool {
     if key.algorithm == oid::RSA_ENCRYPTION {
-        return key.rsa_modulus_bits().is_some_and(|b| b >= 2048);
+        return key
+            .rsa_modulus_bits()
+            .is_some_and(|b| b >= 2048 && b % 8 == 0);
     }
     if key.algorithm == oid::EC_PUBLIC_KEY {
         return key.params.is_some_and(|p| {
@@ -537,6 +544,10 @@ fn check_issuer(
             {
                 return Err(Reason::ProfileViolation);
             }
+        }
+        // CA/B BR §6.1.5, S/MIME BR §6.1.5: CA keys too.
+        if !webpki_key_allowed(&cert.spki) {
+            return Err(Reason::InsecureAlgorithm);
         }
         // CA/B BR §7.1.2.1.2, S/MIME BR §7.1.2.1 (d): no extKeyUsage in roots.
         if anchor && cert.ext.ext_key_usage.is_some() {

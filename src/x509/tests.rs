@@ -1324,15 +1324,18 @@ mod built {
         )));
         // DSA.
         assert!(!allowed(&spki(&[1, 2, 840, 10040, 4, 1], None, &[2, 1, 1])));
-        // RSA: 1024 bits refused, 2048 accepted.
-        let rsa = |bytes: usize| {
+        // RSA: a modulus of `bytes` octets, the first one `top`.
+        let rsa = |top: u8, bytes: usize| {
             let mut n = alloc::vec![0xc5; bytes];
+            n[0] = top;
             n[bytes - 1] = 1;
             let key = w::sequence(&[&w::integer_unsigned(&n), &w::integer_u64(65537)]);
             spki(&[1, 2, 840, 113549, 1, 1, 1], Some(w::null()), &key)
         };
-        assert!(!allowed(&rsa(128)));
-        assert!(allowed(&rsa(256)));
+        assert!(!allowed(&rsa(0xc5, 128)));
+        assert!(allowed(&rsa(0xc5, 256)));
+        // 2052 bits: enough, but not a multiple of 8 (CA/B BR §6.1.5).
+        assert!(!allowed(&rsa(0x0c, 257)));
     }
 
     #[test]
