@@ -263,3 +263,132 @@ fn unusable_input_exits_2() {
     assert_eq!(code, 2);
     assert!(err.contains("no CRL found in"), "{err}");
 }
+
+/// Every x509-limbo case of vectors/limbo, run through `qtls verify` the way
+/// an outside harness would (one flag per limbo field): the exit status is
+/// the expected verdict, except for the cases vectors/limbo/exceptions.txt
+/// lists (tests/limbo.rs checks those in process).
+#[test]
+fn limbo_cases_through_the_cli() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("vectors/limbo/limbo.json")).expect("corpus"),
+    )
+    .expect("corpus JSON");
+    let exceptions =
+        std::fs::read_to_string(root.join("vectors/limbo/exceptions.txt")).expect("exceptions");
+    let excepted: Vec<&str> = exceptions
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    let dir = std::env::temp_dir().join(format!("qtls-limbo-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let write = |name: &str, items: &serde_json::Value| -> Option<String> {
+        let text: String = match items {
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+            serde_json::Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        if text.is_empty() {
+            return None;
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        Some(path.to_string_lossy().into_owned())
+    };
+    let mut wrong = Vec::new();
+    let mut ran = 0;
+    for case in corpus["testcases"].as_array().expect("testcases") {
+        let id = case["id"].as_str().expect("id");
+        if excepted.contains(&id) {
+            continue;
+        }
+        let mut args: Vec<String> = ["--profile", "webpki", "--strict"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut push = |flag: &str, value: String| {
+            args.push(flag.to_string());
+            args.push(value);
+        };
+        push(
+            "--ca",
+            write("ca.pem", &case["trusted_certs"]).expect("anchors"),
+        );
+        if let Some(f) = write("untrusted.pem", &case["untrusted_intermediates"]) {
+            push("--untrusted", f);
+        }
+        push(
+            "--cert",
+            write("leaf.pem", &case["peer_certificate"]).expect("leaf"),
+        );
+        if let Some(f) = write("crls.pem", &case["crls"]) {
+            push("--crl", f);
+        }
+        if let Some(t) = case["validation_time"].as_str() {
+            push("--time", t.to_string());
+        }
+        let mut purpose = if case["validation_kind"] == "CLIENT" {
+            "client"
+        } else {
+            "server"
+        };
+        for eku in case["extended_key_usage"].as_array().into_iter().flatten() {
+            purpose = match eku.as_str() {
+                Some("serverAuth") => "server",
+                Some("clientAuth") => "client",
+                Some("emailProtection") => "email",
+                other => panic!("{id}: extended_key_usage {other:?}"),
+            };
+        }
+        push("--purpose", purpose.to_string());
+        let kus: Vec<&str> = case["key_usage"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        if !kus.is_empty() {
+            push("--key-usage", kus.join(","));
+        }
+        if let Some(d) = case["max_chain_depth"].as_u64() {
+            push("--max-depth", d.to_string());
+        }
+        let names = std::iter::once(&case["expected_peer_name"])
+            .chain(case["expected_peer_names"].as_array().into_iter().flatten())
+            .filter(|n| !n.is_null());
+        for n in names {
+            let value = n["value"].as_str().expect("name").to_string();
+            match n["kind"].as_str() {
+                Some("DNS") => push("--host", value),
+                Some("IP") => push("--ip", value),
+                Some("RFC822") => push("--email", value),
+                other => panic!("{id}: peer name kind {other:?}"),
+            }
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, _, err) = verify(&refs);
+        // A trust anchor or CRL that does not parse is unusable input (2):
+        // for a harness, a rejection like any other.
+        let unusable_input =
+            err.contains("unusable CA certificate") || err.contains("unusable CRL");
+        assert!(
+            code == 0 || code == 1 || (code == 2 && unusable_input),
+            "{id}: exit {code}: {err}"
+        );
+        let code = code.min(1);
+        let expected = if case["expected_result"] == "SUCCESS" {
+            0
+        } else {
+            1
+        };
+        if code != expected {
+            wrong.push(format!("{id}: exit {code}: {err}"));
+        }
+        ran += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ran > 200, "only {ran} cases ran");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -211,6 +211,9 @@ pub(crate) struct Extensions<'a> {
     /// Whether an extension the validator knows but does not act on is critical
     /// where RFC 5280 says it must not be (AIA, SKI, AKI).
     pub(crate) wrongly_critical: bool,
+    /// Whether an extension RFC 5280 says MUST be critical is not
+    /// (policyConstraints, inhibitAnyPolicy).
+    pub(crate) wrongly_noncritical: bool,
     /// The number of extensions.
     pub(crate) count: usize,
 }
@@ -600,10 +603,12 @@ fn parse_extensions(mut list: Der<'_>) -> Result<Extensions<'_>, Reason> {
             // Recognised without being acted on: policies are not processed
             // (every path is valid for anyPolicy), and the others carry no
             // constraint on path validation.
+            oid::POLICY_CONSTRAINTS | oid::INHIBIT_ANY_POLICY => {
+                Der::new(value).any().map_err(malformed)?;
+                ext.wrongly_noncritical |= !critical;
+            }
             oid::CERTIFICATE_POLICIES
             | oid::POLICY_MAPPINGS
-            | oid::POLICY_CONSTRAINTS
-            | oid::INHIBIT_ANY_POLICY
             | oid::ISSUER_ALT_NAME
             | oid::SUBJECT_DIRECTORY_ATTRIBUTES
             | oid::CT_SCT_LIST => {

@@ -8,7 +8,9 @@
 //! signed by a CA whose keyUsage (when present) allows cRLSign. A CRL of
 //! the issuer that fails one of these makes the check fail closed with
 //! [`Reason::BadCrl`]: a broken or stale revocation list must not be read as
-//! "nothing is revoked". Delta CRLs and indirect CRLs are not consulted.
+//! "nothing is revoked". Under the RFC 5280 and web PKI profiles a CRL must
+//! also carry a non-critical CRLNumber (RFC 5280 §5.2.3). Delta CRLs and
+//! indirect CRLs are not consulted.
 
 use super::asn1::{self, Der, Malformed, Time, tag};
 use super::cert::{Certificate, GeneralName, distribution_point_name, ku};
@@ -57,6 +59,8 @@ pub struct Crl<'a> {
     scope: Scope<'a>,
     delta: bool,
     unknown_critical: bool,
+    /// The CRLNumber extension: `Some(critical)` when present.
+    crl_number: Option<bool>,
 }
 
 impl<'a> Crl<'a> {
@@ -132,6 +136,7 @@ impl<'a> Crl<'a> {
         }
         let mut scope = Scope::default();
         let mut delta = false;
+        let mut crl_number = None;
         if let Some(exts) = tbs.optional(tag::explicit(0))? {
             if !v2 {
                 return Err(Malformed);
@@ -141,8 +146,8 @@ impl<'a> Crl<'a> {
             outer.finish()?;
             for (id, critical, value) in extensions(list)? {
                 match id {
+                    oid::CRL_NUMBER => crl_number = Some(critical),
                     oid::AUTHORITY_KEY_IDENTIFIER
-                    | oid::CRL_NUMBER
                     | oid::ISSUER_ALT_NAME
                     | oid::AUTHORITY_INFO_ACCESS
                     | oid::FRESHEST_CRL => {}
@@ -165,6 +170,7 @@ impl<'a> Crl<'a> {
             scope,
             delta,
             unknown_critical,
+            crl_number,
         })
     }
 
@@ -231,15 +237,19 @@ fn issuing_distribution_point(value: &[u8]) -> Result<Scope<'_>, Malformed> {
 /// Whether a CRL restricted to a distribution point covers `cert`
 /// (RFC 5280 §6.3.3 (b)(2)(i)): a fullName of the CRL's point must equal a
 /// fullName of one of the certificate's points. Points named only by URIs
-/// are compared (CA/B BR §7.1.2.11.2 allows nothing else).
+/// are compared (CA/B BR §7.1.2.11.2 and §7.2.2.1 allow nothing else).
 fn point_matches(cert: &Certificate<'_>, crl_point: &Option<Vec<GeneralName<'_>>>) -> bool {
     let (Some(crl_names), Some(points)) = (crl_point, &cert.ext.crl_distribution_points) else {
         return false;
     };
-    points.iter().flatten().any(|names| {
-        names.iter().all(|n| matches!(n, GeneralName::Uri(_)))
-            && names.iter().any(|n| crl_names.contains(n))
-    })
+    // CA/B BR §7.2.2.1: the CRL's point is named by URIs only as well.
+    let uris_only =
+        |names: &[GeneralName<'_>]| names.iter().all(|n| matches!(n, GeneralName::Uri(_)));
+    uris_only(crl_names)
+        && points
+            .iter()
+            .flatten()
+            .any(|names| uris_only(names) && names.iter().any(|n| crl_names.contains(n)))
 }
 
 /// Checks `cert` (issued by `issuer`) against every CRL of that issuer.
@@ -254,6 +264,7 @@ pub(crate) fn check(
     now: i64,
     provider: &dyn CryptoProvider,
     policy: &AlgorithmPolicy,
+    strict: bool,
 ) -> Result<bool, Reason> {
     let mut covered = false;
     let mut issuer_has_crls = false;
@@ -275,6 +286,10 @@ pub(crate) fn check(
             .as_ref()
             .is_some_and(|k| k.value & ku::CRL_SIGN == 0)
         {
+            return Err(Reason::BadCrl);
+        }
+        // RFC 5280 §5.2.3: conforming CRLs carry a non-critical CRLNumber.
+        if strict && crl.crl_number != Some(false) {
             return Err(Reason::BadCrl);
         }
         if crl.unknown_critical

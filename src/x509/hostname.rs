@@ -34,6 +34,14 @@ pub enum ReferenceName<'a> {
     Dns(&'a str),
     /// An IPv4 or IPv6 address.
     Ip(IpAddr),
+    /// An e-mail address (`local@domain`), for S/MIME-style checks of
+    /// rfc822Name SANs.
+    Email {
+        /// The part before the `@`, compared exactly.
+        local: &'a str,
+        /// The domain, compared case-insensitively.
+        domain: &'a str,
+    },
 }
 
 impl<'a> ReferenceName<'a> {
@@ -55,6 +63,34 @@ impl<'a> ReferenceName<'a> {
         } else {
             Err(Reason::InvalidReferenceName)
         }
+    }
+}
+
+impl<'a> ReferenceName<'a> {
+    /// Parses an e-mail address: one `@`, a non-empty local part of
+    /// printable ASCII without `@`, spaces or quotes, and a DNS domain.
+    pub fn email(s: &'a str) -> Result<Self, Reason> {
+        let (local, domain) = s.split_once('@').ok_or(Reason::InvalidReferenceName)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && local
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'@' && b != b'"');
+        if local_ok && valid_dns_name(domain) {
+            Ok(ReferenceName::Email { local, domain })
+        } else {
+            Err(Reason::InvalidReferenceName)
+        }
+    }
+}
+
+/// Whether an rfc822Name SAN is the reference address: the local part
+/// exactly, the domain without regard to ASCII case (RFC 5280 §4.2.1.6,
+/// RFC 8398 §5).
+pub(crate) fn email_matches(presented: &str, local: &str, domain: &str) -> bool {
+    match presented.rsplit_once('@') {
+        Some((l, d)) => l == local && d.eq_ignore_ascii_case(domain),
+        None => false,
     }
 }
 
@@ -153,6 +189,10 @@ pub(crate) fn verify_name(
     let matched = match reference {
         ReferenceName::Ip(ip) => sans.iter().any(|n| match n {
             GeneralName::Ip(bytes) => ip_from_san(bytes) == Some(*ip),
+            _ => false,
+        }),
+        ReferenceName::Email { local, domain } => sans.iter().any(|n| match n {
+            GeneralName::Rfc822(presented) => email_matches(presented, local, domain),
             _ => false,
         }),
         ReferenceName::Dns(host) => {
@@ -257,6 +297,36 @@ mod tests {
                 "{presented} vs {reference}"
             );
         }
+    }
+
+    #[test]
+    fn email_references() {
+        assert_eq!(
+            ReferenceName::email("user@Example.com"),
+            Ok(ReferenceName::Email {
+                local: "user",
+                domain: "Example.com"
+            })
+        );
+        for bad in [
+            "user",
+            "@example.com",
+            "user@",
+            "a@b@example.com",
+            "us er@example.com",
+            "user@exa mple.com",
+        ] {
+            assert_eq!(
+                ReferenceName::email(bad),
+                Err(Reason::InvalidReferenceName),
+                "{bad}"
+            );
+        }
+        // The domain ignores ASCII case; the local part does not.
+        assert!(email_matches("user@EXAMPLE.com", "user", "example.COM"));
+        assert!(!email_matches("User@example.com", "user", "example.com"));
+        assert!(!email_matches("user@example.org", "user", "example.com"));
+        assert!(!email_matches("example.com", "user", "example.com"));
     }
 
     #[test]

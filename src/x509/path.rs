@@ -15,7 +15,7 @@
 //! Every failed attempt is remembered; when no path validates, the most
 //! specific failure ([`Reason::rank`]) is reported.
 
-use super::cert::{Certificate, GeneralName, ku};
+use super::cert::{Certificate, GeneralName, PublicKeyInfo, ku};
 use super::constraints;
 use super::crl::{self, Crl};
 use super::error::{Reason, VerifyError};
@@ -34,6 +34,8 @@ pub enum Purpose {
     ServerAuth,
     /// TLS client authentication (id-kp-clientAuth).
     ClientAuth,
+    /// S/MIME (id-kp-emailProtection).
+    EmailProtection,
     /// Any purpose: extendedKeyUsage is not checked.
     Any,
 }
@@ -43,6 +45,7 @@ impl Purpose {
         match self {
             Purpose::ServerAuth => Some(oid::KP_SERVER_AUTH),
             Purpose::ClientAuth => Some(oid::KP_CLIENT_AUTH),
+            Purpose::EmailProtection => Some(oid::KP_EMAIL_PROTECTION),
             Purpose::Any => None,
         }
     }
@@ -205,7 +208,7 @@ fn check_time(cert: &Certificate<'_>, now: i64) -> Result<(), Reason> {
 }
 
 /// Checks every certificate of a path gets, whatever its position.
-fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
+fn check_common(cert: &Certificate<'_>, opts: &Options, self_signed: bool) -> Result<(), Reason> {
     // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
     if cert.signature_algorithm != cert.tbs_signature_algorithm {
         return Err(Reason::SignatureAlgorithmMismatch);
@@ -233,19 +236,25 @@ fn check_common(cert: &Certificate<'_>, opts: &Options) -> Result<(), Reason> {
         if cert.ext.wrongly_critical {
             return Err(Reason::ProfileViolation);
         }
+        // RFC 5280 §4.2.1.11, §4.2.1.14: policyConstraints and
+        // inhibitAnyPolicy MUST be critical.
+        if cert.ext.wrongly_noncritical {
+            return Err(Reason::ProfileViolation);
+        }
         // RFC 5280 §4.2.1.1: the keyIdentifier of the AKI MUST be present,
-        // except in self-signed certificates.
+        // except in self-signed certificates (signed by their own key, even
+        // when issuer and subject differ).
         let has_key_id = cert
             .ext
             .authority_key_id
             .as_ref()
             .is_some_and(|a| a.value.key_id.is_some());
-        if !has_key_id && !cert.is_self_issued() {
+        if !has_key_id && !cert.is_self_issued() && !self_signed {
             return Err(Reason::MissingExtension);
         }
-        // RFC 5280 §4.2.1.2: the SKI MUST appear in every CA certificate
-        // (CA/B practice tolerates old roots without it).
-        if opts.profile == Profile::Rfc5280 && cert.is_ca() && cert.ext.subject_key_id.is_none() {
+        // RFC 5280 §4.2.1.2 (and CA/B BR §7.1.2.1, §7.1.2.2): the SKI MUST
+        // appear in every CA certificate.
+        if cert.is_ca() && cert.ext.subject_key_id.is_none() {
             return Err(Reason::MissingExtension);
         }
         if let Some(nc) = &cert.ext.name_constraints {
@@ -297,7 +306,7 @@ fn eku_allows(cert: &Certificate<'_>, purpose: Purpose, any_counts: bool) -> boo
 
 /// Checks on the end-entity certificate that do not depend on the path.
 fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Reason> {
-    check_common(cert, opts)?;
+    check_common(cert, opts, false)?;
     check_time(cert, now)?;
     let strict = opts.profile.strict();
     let webpki = opts.profile == Profile::WebPki;
@@ -339,7 +348,78 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
     if webpki && opts.purpose == Purpose::ServerAuth {
         check_subscriber(cert)?;
     }
+    if webpki && opts.purpose == Purpose::EmailProtection {
+        check_smime_subscriber(cert)?;
+    }
     Ok(())
+}
+
+/// EKUs the CA/B S/MIME BR (§7.1.2.2 (g), §7.1.2.3 (f)) forbid beside
+/// emailProtection: serverAuth, codeSigning, timeStamping and
+/// anyExtendedKeyUsage.
+const FORBIDDEN_SMIME_EKUS: &[&[u8]] = &[
+    oid::KP_SERVER_AUTH,
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03],
+    &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08],
+    oid::ANY_EXTENDED_KEY_USAGE,
+];
+
+/// CA/B Forum S/MIME BR rules for an S/MIME subscriber certificate.
+fn check_smime_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
+    // S/MIME BR §7.1.2.3 (h), §7.1.4.2.1: a SAN with at least one
+    // rfc822Name, critical only when the subject is empty.
+    let Some(san) = &cert.ext.subject_alt_name else {
+        return Err(Reason::MissingExtension);
+    };
+    if san.critical != cert.subject_key.is_empty() {
+        return Err(Reason::ProfileViolation);
+    }
+    if !san
+        .value
+        .iter()
+        .any(|n| matches!(n, GeneralName::Rfc822(_)))
+    {
+        return Err(Reason::ProfileViolation);
+    }
+    // S/MIME BR §6.1.5: no DSA, small RSA or odd-curve keys.
+    if !webpki_key_allowed(&cert.spki) {
+        return Err(Reason::InsecureAlgorithm);
+    }
+    // S/MIME BR §7.1.2.3 (f): extKeyUsage present, with emailProtection
+    // and none of the purposes reserved for other uses.
+    let Some(eku) = &cert.ext.ext_key_usage else {
+        return Err(Reason::MissingExtension);
+    };
+    if !eku.value.contains(&oid::KP_EMAIL_PROTECTION)
+        || eku.value.iter().any(|p| FORBIDDEN_SMIME_EKUS.contains(p))
+    {
+        return Err(Reason::ExtendedKeyUsageViolation);
+    }
+    // S/MIME BR §7.1.2.3 (e): keyUsage SHALL be present.
+    if cert.ext.key_usage.is_none() {
+        return Err(Reason::MissingExtension);
+    }
+    Ok(())
+}
+
+/// Whether a key passes CA/B BR §6.1.5 and §7.1.3.1 (S/MIME BR §6.1.5
+/// alike): RSA moduli of at least 2048 bits and a multiple of 8, and ECDSA
+/// keys on P-256, P-384 or P-521 only; DSA keys and other curves (named or
+/// explicit) are refused. Algorithms the BRs predate (Ed25519, ML-DSA) are
+/// left to the signature policy.
+pub(super) fn webpki_key_allowed(key: &PublicKeyInfo<'_>) -> bool {
+    if key.algorithm == oid::RSA_ENCRYPTION {
+        return key
+            .rsa_modulus_bits()
+            .is_some_and(|b| b >= 2048 && b % 8 == 0);
+    }
+    if key.algorithm == oid::EC_PUBLIC_KEY {
+        return key.params.is_some_and(|p| {
+            p.tag == super::asn1::tag::OID
+                && [oid::SECP256R1, oid::SECP384R1, oid::SECP521R1].contains(&p.value)
+        });
+    }
+    key.algorithm != oid::DSA
 }
 
 /// EKUs CA/B BR §7.1.2.7.10 forbids in TLS server certificates:
@@ -363,6 +443,10 @@ fn check_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     };
     if san.critical != cert.subject_key.is_empty() {
         return Err(Reason::ProfileViolation);
+    }
+    // CA/B BR §7.1.2.7 and §7.1.3.1: no DSA, small RSA or odd-curve keys.
+    if !webpki_key_allowed(&cert.spki) {
+        return Err(Reason::InsecureAlgorithm);
     }
     // CA/B BR §7.1.2.7.10: extKeyUsage present, not critical, with
     // serverAuth and none of the purposes reserved for other uses.
@@ -407,10 +491,11 @@ fn check_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
 fn check_issuer(
     cert: &Certificate<'_>,
     anchor: bool,
+    self_signed: bool,
     opts: &Options,
     now: i64,
 ) -> Result<(), Reason> {
-    check_common(cert, opts)?;
+    check_common(cert, opts, self_signed)?;
     check_time(cert, now)?;
     let strict = opts.profile.strict();
     let webpki = opts.profile == Profile::WebPki;
@@ -452,7 +537,46 @@ fn check_issuer(
             if aki.value.key_id.is_none() || aki.value.has_issuer_and_serial {
                 return Err(Reason::ProfileViolation);
             }
+            // CA/B BR §7.1.2.1.3: a root's keyIdentifier is its SKI.
+            if anchor
+                && cert.is_self_issued()
+                && aki.value.key_id != cert.ext.subject_key_id.as_ref().map(|s| s.value)
+            {
+                return Err(Reason::ProfileViolation);
+            }
         }
+        // CA/B BR §6.1.5, S/MIME BR §6.1.5: CA keys too.
+        if !webpki_key_allowed(&cert.spki) {
+            return Err(Reason::InsecureAlgorithm);
+        }
+        // CA/B BR §7.1.2.1.2, S/MIME BR §7.1.2.1 (d): no extKeyUsage in roots.
+        if anchor && cert.ext.ext_key_usage.is_some() {
+            return Err(Reason::ExtendedKeyUsageViolation);
+        }
+        if opts.purpose == Purpose::EmailProtection {
+            check_smime_ca(cert)?;
+        }
+    }
+    Ok(())
+}
+
+/// CA/B Forum S/MIME BR rules for a CA certificate (§7.1.2.2 (e), (g)).
+fn check_smime_ca(cert: &Certificate<'_>) -> Result<(), Reason> {
+    if cert
+        .ext
+        .key_usage
+        .as_ref()
+        .is_some_and(|k| k.value & ku::CRL_SIGN == 0)
+    {
+        return Err(Reason::KeyUsageViolation);
+    }
+    if cert
+        .ext
+        .ext_key_usage
+        .as_ref()
+        .is_some_and(|e| e.value.iter().any(|p| FORBIDDEN_SMIME_EKUS.contains(p)))
+    {
+        return Err(Reason::ExtendedKeyUsageViolation);
     }
     Ok(())
 }
@@ -487,8 +611,24 @@ impl<'a> Builder<'a, '_> {
         if let Some(Some(r)) = self.ca_checked.get(i) {
             return *r;
         }
+        // A trust anchor may be signed by its own key under another name;
+        // that counts as self-signed for the AKI rule.
+        let self_signed = match self.nodes.get(i) {
+            Some(n)
+                if n.anchor
+                    && !n.cert.is_self_issued()
+                    && n.cert
+                        .ext
+                        .authority_key_id
+                        .as_ref()
+                        .is_none_or(|a| a.value.key_id.is_none()) =>
+            {
+                self.signature_check(i, i).is_ok()
+            }
+            _ => false,
+        };
         let r = match self.nodes.get(i) {
-            Some(n) => check_issuer(&n.cert, n.anchor, self.opts, self.now),
+            Some(n) => check_issuer(&n.cert, n.anchor, self_signed, self.opts, self.now),
             None => Err(Reason::UnknownIssuer),
         };
         if let Some(slot) = self.ca_checked.get_mut(i) {
@@ -685,6 +825,7 @@ impl<'a> Builder<'a, '_> {
                 self.now,
                 self.provider,
                 &self.alg_policy,
+                self.opts.profile.strict(),
             )
             .map_err(|r| (r, j))?;
             if !covered && self.opts.revocation == Revocation::Required {
@@ -697,14 +838,14 @@ impl<'a> Builder<'a, '_> {
 
 /// Validates `chain` (DER, leaf first, as received) against `anchors`,
 /// using `intermediates` as extra candidate issuers, `crls` for revocation,
-/// and checks the leaf against `reference` when given.
+/// and checks the leaf against every name of `references`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_chain(
     chain: &[&[u8]],
     anchors: &[&[u8]],
     intermediates: &[&[u8]],
     crls: &[&[u8]],
-    reference: Option<&str>,
+    references: &[ReferenceName<'_>],
     now: u64,
     opts: &Options,
     provider: &dyn CryptoProvider,
@@ -713,10 +854,6 @@ pub(crate) fn verify_chain(
     let (leaf_der, rest) = chain
         .split_first()
         .ok_or(VerifyError::new(Reason::EmptyChain))?;
-    let reference = match reference {
-        Some(r) => Some(ReferenceName::parse(r).map_err(VerifyError::new)?),
-        None => None,
-    };
     let leaf_error = |reason: Reason, leaf: Option<&Certificate<'_>>| VerifyError {
         reason,
         depth: Some(0),
@@ -795,7 +932,7 @@ pub(crate) fn verify_chain(
         .first()
         .ok_or(VerifyError::new(Reason::EmptyChain))?
         .cert;
-    if let Some(reference) = &reference {
+    for reference in references {
         hostname::verify_name(leaf, reference, opts.name_mode)
             .map_err(|r| leaf_error(r, Some(leaf)))?;
     }

@@ -1118,6 +1118,328 @@ mod built {
         );
     }
 
+    /// A DER Extension element.
+    fn extension(arcs: &[u64], critical: bool, value: &[u8]) -> Vec<u8> {
+        use pki::der_writer as w;
+        let oid = w::oid(arcs).unwrap();
+        if critical {
+            w::sequence(&[&oid, &w::boolean(true), &w::octet_string(value)])
+        } else {
+            w::sequence(&[&oid, &w::octet_string(value)])
+        }
+    }
+
+    #[test]
+    fn crl_number_required_by_strict_profiles() {
+        use pki::der_writer as w;
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        let verify = |crl: Vec<u8>, profile: Profile| {
+            let opts = Options {
+                profile,
+                ..Options::server()
+            };
+            verifier(&[r.der()], opts)
+                .with_crls(alloc::vec![crl])
+                .unwrap()
+                .verify(&[leaf.der()], None, UnixTime(NOW))
+                .map(|_| ())
+                .map_err(|e| e.reason)
+        };
+        let number = |critical| extension(&[2, 5, 29, 20], critical, &w::integer_u64(7));
+        // RFC 5280 §5.2.3: present and non-critical.
+        assert_eq!(
+            verify(crl(&r, &rk, &[], &[number(false)]), Profile::Rfc5280),
+            Ok(())
+        );
+        assert_eq!(
+            verify(crl(&r, &rk, &[], &[]), Profile::Rfc5280),
+            Err(Reason::BadCrl)
+        );
+        assert_eq!(
+            verify(crl(&r, &rk, &[], &[number(true)]), Profile::WebPki),
+            Err(Reason::BadCrl)
+        );
+        // The compat profile takes a CRL without a number.
+        assert_eq!(verify(crl(&r, &rk, &[], &[]), Profile::Compat), Ok(()));
+    }
+
+    #[test]
+    fn policy_constraints_must_be_critical() {
+        use pki::der_writer as w;
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        // PolicyConstraints { requireExplicitPolicy [0] 3 }
+        let value = w::sequence(&[&w::context_primitive(0, &[3])]);
+        let inter = |critical: bool| {
+            let ik = key(KeyType::EcdsaP256);
+            let c = ca("Inter")
+                .raw_extension(&[2, 5, 29, 36], critical, value.clone())
+                .signed_by(&ik, &r, &rk)
+                .unwrap();
+            let leaf = server(&["a.example"])
+                .signed_by(&key(KeyType::EcdsaP256), &c, &ik)
+                .unwrap();
+            (c, leaf)
+        };
+        let rfc = Options {
+            profile: Profile::Rfc5280,
+            ..Options::server()
+        };
+        let (soft, leaf) = inter(false);
+        assert_eq!(
+            run(&[&r], &[&leaf, &soft], None, rfc.clone())
+                .unwrap_err()
+                .reason,
+            Reason::ProfileViolation
+        );
+        assert!(run(&[&r], &[&leaf, &soft], None, Options::server()).is_ok());
+        let (hard, leaf) = inter(true);
+        assert!(run(&[&r], &[&leaf, &hard], None, rfc).is_ok());
+    }
+
+    #[test]
+    fn self_signed_anchor_under_another_name() {
+        let rfc = Options {
+            profile: Profile::Rfc5280,
+            ..Options::server()
+        };
+        // Signed by its own key, issuer name differing from its subject, no
+        // AKI: self-signed, so RFC 5280 §4.2.1.1 lets it omit the AKI.
+        let rk = key(KeyType::EcdsaP256);
+        let other = DistinguishedName::new().common_name("Someone Else");
+        let anchor = ca("Root A")
+            .issuer_der(Some(other.to_der().unwrap()))
+            .authority_key_identifier(false)
+            .self_signed(&rk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &anchor, &rk)
+            .unwrap();
+        assert!(run(&[&anchor], &[&leaf], None, rfc.clone()).is_ok());
+        // The same shape signed by another CA's key is not self-signed.
+        let (x, xk) = root(KeyType::EcdsaP256, "Someone Else");
+        let ak = key(KeyType::EcdsaP256);
+        let crossed = ca("Root B")
+            .authority_key_identifier(false)
+            .signed_by(&ak, &x, &xk)
+            .unwrap();
+        let leaf = server(&["a.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &crossed, &ak)
+            .unwrap();
+        assert_eq!(
+            run(&[&crossed], &[&leaf], None, rfc).unwrap_err().reason,
+            Reason::MissingExtension
+        );
+    }
+
+    #[test]
+    fn web_pki_ca_rules() {
+        use pki::der_writer as w;
+        let web = || Options {
+            profile: Profile::WebPki,
+            ..Options::server()
+        };
+        let rk = key(KeyType::EcdsaP256);
+        let check_root = |b: CertBuilder| {
+            let r = b.self_signed(&rk).unwrap();
+            let leaf = server(&["a.example"])
+                .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+                .unwrap();
+            (
+                run(&[&r], &[&leaf], None, web()).err().map(|e| e.reason),
+                run(&[&r], &[&leaf], None, Options::server())
+                    .err()
+                    .map(|e| e.reason),
+            )
+        };
+        assert_eq!(check_root(ca("Root")), (None, None));
+        // CA/B BR §7.1.2.1: a root has an SKI and no extKeyUsage.
+        assert_eq!(
+            check_root(ca("Root").subject_key_identifier(false)),
+            (Some(Reason::MissingExtension), None)
+        );
+        assert_eq!(
+            check_root(
+                ca("Root").extended_key_usage(Some(ExtendedKeyUsage::new(alloc::vec![
+                    KeyPurpose::ServerAuth
+                ])))
+            ),
+            (Some(Reason::ExtendedKeyUsageViolation), None)
+        );
+        // CA/B BR §7.1.2.1.3: a root's AKI keyIdentifier is its SKI.
+        let stray_aki = w::sequence(&[&w::context_primitive(0, &[0x42; 20])]);
+        assert_eq!(
+            check_root(ca("Root").authority_key_identifier(false).raw_extension(
+                &[2, 5, 29, 35],
+                false,
+                stray_aki
+            )),
+            (Some(Reason::ProfileViolation), None)
+        );
+        // CA/B BR §7.1.3.1: the subscriber keys we can make all pass.
+        let (r, rkey) = root(KeyType::EcdsaP256, "Root");
+        for t in [KeyType::EcdsaP384, KeyType::Rsa2048, KeyType::Ed25519] {
+            let leaf = server(&["a.example"])
+                .signed_by(&key(t), &r, &rkey)
+                .unwrap();
+            let res = run(&[&r], &[&leaf], None, web());
+            assert!(res.is_ok(), "{}: {res:?}", t.name());
+        }
+    }
+
+    #[test]
+    fn web_pki_subscriber_key_types() {
+        use super::super::cert::PublicKeyInfo;
+        use super::super::path::webpki_key_allowed;
+        use pki::der_writer as w;
+        let spki = |alg: &[u64], params: Option<Vec<u8>>, key: &[u8]| {
+            let oid = w::oid(alg).unwrap();
+            let alg = match &params {
+                Some(p) => w::sequence(&[&oid, p]),
+                None => w::sequence(&[&oid]),
+            };
+            w::sequence(&[&alg, &w::bit_string(key)])
+        };
+        let allowed = |der: &[u8]| webpki_key_allowed(&PublicKeyInfo::parse(der).unwrap());
+        let ec = [1, 2, 840, 10045, 2, 1];
+        let curve = |arcs: &[u64]| Some(w::oid(arcs).unwrap());
+        assert!(allowed(&spki(
+            &ec,
+            curve(&[1, 2, 840, 10045, 3, 1, 7]),
+            &[4; 65]
+        )));
+        assert!(allowed(&spki(&ec, curve(&[1, 3, 132, 0, 34]), &[4; 97])));
+        // P-192, and explicit curve parameters.
+        assert!(!allowed(&spki(
+            &ec,
+            curve(&[1, 2, 840, 10045, 3, 1, 1]),
+            &[4; 49]
+        )));
+        assert!(!allowed(&spki(
+            &ec,
+            Some(w::sequence(&[&w::integer_u64(1)])),
+            &[4; 65]
+        )));
+        // DSA.
+        assert!(!allowed(&spki(&[1, 2, 840, 10040, 4, 1], None, &[2, 1, 1])));
+        // RSA: a modulus of `bytes` octets, the first one `top`.
+        let rsa = |top: u8, bytes: usize| {
+            let mut n = alloc::vec![0xc5; bytes];
+            n[0] = top;
+            n[bytes - 1] = 1;
+            let key = w::sequence(&[&w::integer_unsigned(&n), &w::integer_u64(65537)]);
+            spki(&[1, 2, 840, 113549, 1, 1, 1], Some(w::null()), &key)
+        };
+        assert!(!allowed(&rsa(0xc5, 128)));
+        assert!(allowed(&rsa(0xc5, 256)));
+        // 2052 bits: enough, but not a multiple of 8 (CA/B BR §6.1.5).
+        assert!(!allowed(&rsa(0x0c, 257)));
+    }
+
+    #[test]
+    fn smime_profile() {
+        let smime = || Options {
+            purpose: Purpose::EmailProtection,
+            profile: Profile::WebPki,
+            leaf_key_usage: 0,
+            ..Options::server()
+        };
+        let email_protection = || KeyPurpose::Other(alloc::vec![1, 3, 6, 1, 5, 5, 7, 3, 4]);
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let leaf_with = |b: CertBuilder| b.signed_by(&key(KeyType::EcdsaP256), &r, &rk).unwrap();
+        let mailer = || {
+            CertBuilder::client("user")
+                .validity(FROM, UNTIL)
+                .add_subject_alt_name(pki::GeneralName::Email("user@example.com".into()))
+                .key_usage(Some(KeyUsage::new(KeyUsage::KEY_AGREEMENT)))
+                .extended_key_usage(Some(ExtendedKeyUsage::new(alloc::vec![email_protection()])))
+        };
+        let user = ReferenceName::email("user@Example.COM").unwrap();
+        let verify = |leaf: &pki::Certificate, names: &[ReferenceName<'_>]| {
+            verifier(&[r.der()], smime())
+                .verify_names(&[leaf.der()], names, UnixTime(NOW))
+                .map(|_| ())
+                .map_err(|e| e.reason)
+        };
+        let good = leaf_with(mailer());
+        assert_eq!(verify(&good, &[user]), Ok(()));
+        assert_eq!(
+            verify(&good, &[ReferenceName::email("other@example.com").unwrap()]),
+            Err(Reason::NameMismatch)
+        );
+        // S/MIME BR §7.1.2.3 (f): no serverAuth beside emailProtection.
+        let dual = leaf_with(mailer().extended_key_usage(Some(ExtendedKeyUsage::new(
+            alloc::vec![email_protection(), KeyPurpose::ServerAuth],
+        ))));
+        assert_eq!(
+            verify(&dual, &[user]),
+            Err(Reason::ExtendedKeyUsageViolation)
+        );
+        // A TLS client certificate is not for e-mail.
+        let tls = leaf_with(
+            mailer().extended_key_usage(Some(ExtendedKeyUsage::new(alloc::vec![
+                KeyPurpose::ClientAuth
+            ]))),
+        );
+        assert_eq!(
+            verify(&tls, &[user]),
+            Err(Reason::ExtendedKeyUsageViolation)
+        );
+        // S/MIME BR §7.1.2.3 (e): keyUsage present.
+        let no_ku = leaf_with(mailer().key_usage(None));
+        assert_eq!(verify(&no_ku, &[user]), Err(Reason::MissingExtension));
+        // S/MIME BR §7.1.2.2 (e): an issuing CA may sign CRLs.
+        let ik = key(KeyType::EcdsaP256);
+        let no_crl_sign = ca("Inter")
+            .key_usage(Some(KeyUsage::new(KeyUsage::KEY_CERT_SIGN)))
+            .signed_by(&ik, &r, &rk)
+            .unwrap();
+        let leaf = mailer()
+            .signed_by(&key(KeyType::EcdsaP256), &no_crl_sign, &ik)
+            .unwrap();
+        assert_eq!(
+            verifier(&[r.der()], smime())
+                .verify_names(&[leaf.der(), no_crl_sign.der()], &[user], UnixTime(NOW))
+                .unwrap_err()
+                .reason,
+            Reason::KeyUsageViolation
+        );
+    }
+
+    #[test]
+    fn crl_distribution_point_names_are_uris() {
+        use pki::der_writer as w;
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let uri = w::context_primitive(6, b"http://x/crl");
+        let dns = w::context_primitive(2, b"example.com");
+        // cRLDistributionPoints naming http://x/crl.
+        let cdp = w::sequence(&[&w::sequence(&[&w::context_constructed(
+            0,
+            &w::context_constructed(0, &uri),
+        )])]);
+        let leaf = server(&["a.example"])
+            .raw_extension(&[2, 5, 29, 31], false, cdp)
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        let verify = |full_name: &[&[u8]]| {
+            let point = idp(&[&w::context_constructed(
+                0,
+                &w::context_constructed(0, &full_name.concat()),
+            )]);
+            verifier(&[r.der()], Options::server())
+                .with_crls(alloc::vec![crl(&r, &rk, &[], &[point])])
+                .unwrap()
+                .verify(&[leaf.der()], None, UnixTime(NOW))
+                .map(|_| ())
+                .map_err(|e| e.reason)
+        };
+        assert_eq!(verify(&[&uri]), Ok(()));
+        // CA/B BR §7.2.2.1: a dNSName beside the URI spoils the match.
+        assert_eq!(verify(&[&uri, &dns]), Err(Reason::BadCrl));
+    }
+
     #[test]
     fn wrong_issuer_key() {
         let (r, rk) = root(KeyType::EcdsaP256, "Root");

@@ -5,6 +5,7 @@
 use super::cert::Certificate;
 use super::crl::Crl;
 use super::error::{Reason, VerifyError};
+use super::hostname::ReferenceName;
 use super::path::{self, Options, VerifiedPath};
 use crate::error::Error;
 use crate::provider::CryptoProvider;
@@ -103,6 +104,22 @@ impl Verifier {
         reference: Option<&str>,
         now: UnixTime,
     ) -> Result<VerifiedPath, VerifyError> {
+        let reference = match reference {
+            Some(r) => Some(ReferenceName::parse(r).map_err(VerifyError::new)?),
+            None => None,
+        };
+        self.verify_names(chain, reference.as_slice(), now)
+    }
+
+    /// Validates `chain` (DER, leaf first) at `now`, and the leaf against
+    /// every name of `references` (DNS names, IP addresses, e-mail
+    /// addresses); with none, only the path is validated.
+    pub fn verify_names(
+        &self,
+        chain: &[&[u8]],
+        references: &[ReferenceName<'_>],
+        now: UnixTime,
+    ) -> Result<VerifiedPath, VerifyError> {
         let anchors: Vec<&[u8]> = self.anchors.iter().map(Vec::as_slice).collect();
         let intermediates: Vec<&[u8]> = self.intermediates.iter().map(Vec::as_slice).collect();
         let crls: Vec<&[u8]> = self.crls.iter().map(Vec::as_slice).collect();
@@ -111,7 +128,7 @@ impl Verifier {
             &anchors,
             &intermediates,
             &crls,
-            reference,
+            references,
             now.0,
             &self.options,
             self.provider.as_ref(),

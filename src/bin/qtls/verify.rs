@@ -7,14 +7,18 @@
 //! (unreadable file, no certificate in it, malformed arguments).
 
 use qtls::time::UnixTime;
-use qtls::x509::{Certificate, NameMode, Options, Purpose, Reason, Verifier, dn_string};
+use qtls::x509::{
+    Certificate, NameMode, Options, Profile, Purpose, Reason, ReferenceName, Verifier, VerifyError,
+    dn_string,
+};
 use std::net::IpAddr;
 
 const USAGE: &str =
     "usage: qtls verify --ca TRUSTED.pem [--untrusted INTERMEDIATES.pem] --cert LEAF.pem
                    [--time 2024-01-01T00:00:00Z] (--host NAME | --ip ADDR)
-                   [--purpose server|client] [--crl CRLS.pem] [--max-depth N]
-                   [--strict] [--allow-sha1]
+                   [--email ADDR]... [--purpose server|client|email|any]
+                   [--crl CRLS.pem] [--max-depth N] [--key-usage BITS]
+                   [--profile compat|rfc5280|webpki] [--strict] [--allow-sha1]
 
   --ca FILE         trusted CA certificates (PEM, several allowed; or one DER)
   --untrusted FILE  intermediate certificates to build the path with
@@ -23,9 +27,19 @@ const USAGE: &str =
   --host NAME       expected server host name (an address literal is matched
                     against iPAddress names only)
   --ip ADDR         expected server IP address
-  --purpose P       server (default) or client; --host/--ip are required for server
+  --email ADDR      an e-mail address the leaf must carry as an rfc822Name
+                    SAN (repeatable; all must match)
+  --purpose P       server (default), client, email (S/MIME: emailProtection,
+                    no digitalSignature requirement) or any (no extKeyUsage
+                    check); --host/--ip are required for server
   --crl FILE        certificate revocation lists (PEM, several allowed)
   --max-depth N     maximum number of intermediate certificates (default 8)
+  --key-usage BITS  keyUsage bits the leaf must have when it has the
+                    extension, comma-separated RFC 5280 names
+                    (digitalSignature, keyEncipherment, ...); 'none' for no
+                    requirement (default: digitalSignature, none for email)
+  --profile P       certificate profile: compat (default, GnuTLS-like),
+                    rfc5280 or webpki (CA/Browser Forum)
   --strict          RFC 9525 name matching: never fall back to the subject CN
   --allow-sha1      accept SHA-1 signatures
   Options --ca, --untrusted and --crl may be repeated.
@@ -45,6 +59,9 @@ struct Args {
     purpose: Option<String>,
     crl: Vec<String>,
     max_depth: Option<String>,
+    email: Vec<String>,
+    key_usage: Option<String>,
+    profile: Option<String>,
     strict: bool,
     allow_sha1: bool,
 }
@@ -68,6 +85,9 @@ fn parse_args(args: &[String]) -> Result<Args, Unusable> {
             "--ip" => out.ip = Some(value()?),
             "--purpose" => out.purpose = Some(value()?),
             "--max-depth" => out.max_depth = Some(value()?),
+            "--email" => out.email.push(value()?),
+            "--key-usage" => out.key_usage = Some(value()?),
+            "--profile" => out.profile = Some(value()?),
             "--strict" => out.strict = true,
             "--allow-sha1" => out.allow_sha1 = true,
             other => return Err(Unusable(format!("unknown option '{other}'"))),
@@ -187,12 +207,21 @@ fn run_inner(args: &[String]) -> Result<i32, Unusable> {
     let purpose = match a.purpose.as_deref() {
         None | Some("server") => Purpose::ServerAuth,
         Some("client") => Purpose::ClientAuth,
+        Some("email") => Purpose::EmailProtection,
+        Some("any") => Purpose::Any,
         Some(other) => {
             return Err(Unusable(format!(
-                "unknown purpose '{other}' (server or client)"
+                "unknown purpose '{other}' (server, client, email or any)"
             )));
         }
     };
+    let mut emails = Vec::new();
+    for e in &a.email {
+        emails.push(
+            ReferenceName::email(e)
+                .map_err(|_| Unusable(format!("--email '{e}' is not an e-mail address")))?,
+        );
+    }
     let reference = match (&a.host, &a.ip) {
         (Some(_), Some(_)) => return Err(Unusable("give --host or --ip, not both".into())),
         (Some(h), None) => Some(h.clone()),
@@ -217,9 +246,25 @@ fn run_inner(args: &[String]) -> Result<i32, Unusable> {
             .ok_or_else(|| Unusable(format!("--time '{t}' is not an RFC 3339 date-time")))?,
         None => UnixTime::now(),
     };
-    let mut options = match purpose {
-        Purpose::ClientAuth => Options::client(),
-        _ => Options::server(),
+    let mut options = Options {
+        purpose,
+        ..Options::server()
+    };
+    if purpose == Purpose::EmailProtection {
+        options.leaf_key_usage = 0;
+    }
+    if let Some(bits) = &a.key_usage {
+        options.leaf_key_usage = parse_key_usage(bits)?;
+    }
+    options.profile = match a.profile.as_deref() {
+        None | Some("compat") => Profile::Compat,
+        Some("rfc5280") => Profile::Rfc5280,
+        Some("webpki") => Profile::WebPki,
+        Some(other) => {
+            return Err(Unusable(format!(
+                "unknown profile '{other}' (compat, rfc5280 or webpki)"
+            )));
+        }
     };
     if let Some(d) = &a.max_depth {
         options.max_intermediates = d
@@ -252,7 +297,14 @@ fn run_inner(args: &[String]) -> Result<i32, Unusable> {
         .with_crls(crls)
         .map_err(|e| Unusable(format!("unusable CRL in --crl: {e}")))?;
     let chain_refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-    match verifier.verify(&chain_refs, reference.as_deref(), now) {
+    let result = match reference.as_deref().map(ReferenceName::parse).transpose() {
+        Ok(host) => {
+            let references: Vec<ReferenceName<'_>> = host.into_iter().chain(emails).collect();
+            verifier.verify_names(&chain_refs, &references, now)
+        }
+        Err(r) => Err(VerifyError::new(r)),
+    };
+    match result {
         Ok(path) => {
             let names: Vec<String> = path.certificates.iter().map(|c| describe(c)).collect();
             println!("OK: {}", names.join(" <- "));
@@ -274,6 +326,34 @@ fn run_inner(args: &[String]) -> Result<i32, Unusable> {
     }
 }
 
+/// Parses `--key-usage`: comma-separated RFC 5280 §4.2.1.3 bit names, or
+/// `none`. Bit n of the result is KeyUsage bit n.
+fn parse_key_usage(list: &str) -> Result<u16, Unusable> {
+    const NAMES: [&str; 9] = [
+        "digitalSignature",
+        "contentCommitment",
+        "keyEncipherment",
+        "dataEncipherment",
+        "keyAgreement",
+        "keyCertSign",
+        "cRLSign",
+        "encipherOnly",
+        "decipherOnly",
+    ];
+    if list == "none" {
+        return Ok(0);
+    }
+    let mut bits = 0u16;
+    for name in list.split(',') {
+        let n = NAMES
+            .iter()
+            .position(|k| k.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| Unusable(format!("unknown key usage '{name}'")))?;
+        bits |= 1u16 << n;
+    }
+    Ok(bits)
+}
+
 /// Runs `qtls verify` with the arguments after the command name; returns
 /// the exit status.
 pub fn run(args: &[String]) -> i32 {
@@ -293,6 +373,18 @@ pub fn run(args: &[String]) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_usage_names() {
+        assert_eq!(parse_key_usage("digitalSignature").ok(), Some(1));
+        assert_eq!(
+            parse_key_usage("keyEncipherment,keyagreement").ok(),
+            Some(0b1_0100)
+        );
+        assert_eq!(parse_key_usage("decipherOnly").ok(), Some(1 << 8));
+        assert_eq!(parse_key_usage("none").ok(), Some(0));
+        assert!(parse_key_usage("signing").is_err());
+    }
 
     #[test]
     fn rfc3339() {
