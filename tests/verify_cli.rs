@@ -134,11 +134,26 @@ fn invalid_chains_exit_1_with_the_reason() {
         "--strict",
     ]);
     assert_eq!(code, 1, "{err}");
+    // The default web PKI profile requires a SAN (CA/B BR 7.1.2.7.12); the
+    // GnuTLS-like profile falls back to the CN as gnutls_x509_crt_check_hostname does.
     let (code, _, err) = with(&[
         "--cert",
         &data("leaf_cn_only.der"),
         "--host",
         "legacy.example.com",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("certificate lacks a required extension (depth 0: 'CN=legacy.example.com')"),
+        "{err}"
+    );
+    let (code, _, err) = with(&[
+        "--cert",
+        &data("leaf_cn_only.der"),
+        "--host",
+        "legacy.example.com",
+        "--profile",
+        "compat",
     ]);
     assert_eq!(code, 0, "{err}");
 

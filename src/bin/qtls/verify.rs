@@ -38,8 +38,10 @@ const USAGE: &str =
                     extension, comma-separated RFC 5280 names
                     (digitalSignature, keyEncipherment, ...); 'none' for no
                     requirement (default: digitalSignature, none for email)
-  --profile P       certificate profile: compat (default, GnuTLS-like),
-                    rfc5280 or webpki (CA/Browser Forum)
+  --profile P       certificate profile: webpki (default: RFC 5280 plus the
+                    CA/Browser Forum rules, what public conformance corpora
+                    expect), rfc5280, or compat (GnuTLS-like, what the engine
+                    applies to QEMU credential directories)
   --strict          RFC 9525 name matching: never fall back to the subject CN
   --allow-sha1      accept SHA-1 signatures
   Options --ca, --untrusted and --crl may be repeated.
@@ -257,9 +259,9 @@ fn run_inner(args: &[String]) -> Result<i32, Unusable> {
         options.leaf_key_usage = parse_key_usage(bits)?;
     }
     options.profile = match a.profile.as_deref() {
-        None | Some("compat") => Profile::Compat,
+        Some("compat") => Profile::Compat,
         Some("rfc5280") => Profile::Rfc5280,
-        Some("webpki") => Profile::WebPki,
+        None | Some("webpki") => Profile::WebPki,
         Some(other) => {
             return Err(Unusable(format!(
                 "unknown profile '{other}' (compat, rfc5280 or webpki)"
