@@ -63,10 +63,7 @@ fn post_handshake_auth_authenticates_twice() {
     reauth(&mut p).expect("reauth");
     assert_eq!(p.server.reauth_status(), ReauthStatus::Authenticated);
     assert_eq!(p.client.reauth_status(), ReauthStatus::Authenticated);
-    assert_eq!(
-        p.server.negotiated().peer_certificates.first(),
-        Some(&leaf)
-    );
+    assert_eq!(p.server.negotiated().peer_certificates.first(), Some(&leaf));
     assert_eq!(
         p.server.negotiated().client_signature_scheme,
         Some(SignatureScheme::ED25519)
@@ -150,11 +147,12 @@ fn request_needs_offer_verifier_and_no_pending() {
 
 /// Rewrites the client's post-handshake messages of type `typ`.
 fn tamper_client(p: &mut Pair, typ: HandshakeType, f: fn(&mut Vec<u8>)) {
-    p.client.set_handshake_send_hook(Box::new(move |m: &mut Vec<u8>| {
-        if m.first() == Some(&typ.0) {
-            f(m)
-        }
-    }));
+    p.client
+        .set_handshake_send_hook(Box::new(move |m: &mut Vec<u8>| {
+            if m.first() == Some(&typ.0) {
+                f(m)
+            }
+        }));
 }
 
 fn expect_server_error(p: &mut Pair, err: Error, alert: AlertDescription) {

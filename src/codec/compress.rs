@@ -160,7 +160,9 @@ pub fn decode_compressed(
     let body = decompress(cc.algorithm, &cc.compressed, declared, limit)?;
     match HandshakePayload::read_body(HandshakeType::CERTIFICATE, &body)? {
         HandshakePayload::Certificate(c) => Ok(c),
-        _ => Err(Error::Unreachable("certificate body decodes as Certificate")),
+        _ => Err(Error::Unreachable(
+            "certificate body decodes as Certificate",
+        )),
     }
 }
 

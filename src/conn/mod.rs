@@ -97,6 +97,9 @@ pub struct Negotiated {
     pub hello_retry: bool,
     /// Server: the client offered post_handshake_auth (RFC 8446 §4.2.6).
     pub post_handshake_auth: bool,
+    /// The algorithm the peer's handshake Certificate was compressed with
+    /// (RFC 8879), if it was.
+    pub peer_cert_compression: Option<crate::codec::enums::CertificateCompressionAlgorithm>,
 }
 
 /// A test hook over our own outgoing handshake messages (feature `test-hooks`).

@@ -10,8 +10,8 @@ use crate::codec::enums::{
     SignatureScheme,
 };
 use crate::codec::extensions::{
-    ClientExtension, EeExtension, HrrExtension, KeyShareEntry, OfferedPsks,
-    PskIdentity, ServerExtension,
+    ClientExtension, EeExtension, HrrExtension, KeyShareEntry, OfferedPsks, PskIdentity,
+    ServerExtension,
 };
 use crate::codec::handshake::{
     CertificateEntry, CertificatePayload, CertificateVerify, ClientHello, HandshakePayload,
@@ -141,7 +141,9 @@ impl State {
                     &super::pha::offered_compression(&s.config.cert_compression),
                     s.config.policy.max_handshake_message,
                 )?;
-                State::ExpectCertificateVerify(Box::new(s.handle_certificate(io, m, &c)?))
+                let next = s.handle_certificate(io, m, &c)?;
+                io.negotiated.peer_cert_compression = Some(cc.algorithm);
+                State::ExpectCertificateVerify(Box::new(next))
             }
             (State::ExpectCertificateVerify(s), HandshakePayload::CertificateVerify(cv)) => {
                 State::ExpectFinished(Box::new(s.handle_certificate_verify(io, m, cv)?))

@@ -26,9 +26,7 @@ use crate::codec::handshake::{
 };
 use crate::config::{ClientAuth, ClientConfig, Identity, ServerConfig};
 use crate::conn::send::Sender;
-use crate::error::{
-    ApiMisuse, CertificateError, Error, PeerIncompatible, PeerMisbehaved,
-};
+use crate::error::{ApiMisuse, CertificateError, Error, PeerIncompatible, PeerMisbehaved};
 use crate::time::UnixTime;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -253,9 +251,16 @@ impl Pha {
     }
 
     /// Server: sends a CertificateRequest with a fresh context.
-    pub(crate) fn request(&mut self, ctx: &Ctx, tx: &mut Sender, now: UnixTime) -> Result<(), Error> {
+    pub(crate) fn request(
+        &mut self,
+        ctx: &Ctx,
+        tx: &mut Sender,
+        now: UnixTime,
+    ) -> Result<(), Error> {
         let Role::Server(s) = &mut self.role else {
-            return Err(ApiMisuse::WrongState("only a server requests client authentication").into());
+            return Err(
+                ApiMisuse::WrongState("only a server requests client authentication").into(),
+            );
         };
         // RFC 8446 §4.6.2: never to a client that did not offer post_handshake_auth.
         if !s.offered {
@@ -388,7 +393,10 @@ impl ServerPha {
             .ok_or(PeerMisbehaved::UnexpectedMessage)?;
         let cfg = &self.config;
         match (&m.msg.payload, p.step) {
-            (HandshakePayload::Certificate(_) | HandshakePayload::CompressedCertificate(_), Step::Certificate) => {
+            (
+                HandshakePayload::Certificate(_) | HandshakePayload::CompressedCertificate(_),
+                Step::Certificate,
+            ) => {
                 let decompressed;
                 let c = match &m.msg.payload {
                     HandshakePayload::CompressedCertificate(cc) => {

@@ -59,9 +59,12 @@ impl PostHandshake {
         tx: &mut Sender,
         now: crate::time::UnixTime,
     ) -> Result<(), Error> {
-        let pha = self.pha.as_mut().ok_or(crate::error::ApiMisuse::WrongState(
-            "post-handshake authentication unavailable",
-        ))?;
+        let pha = self
+            .pha
+            .as_mut()
+            .ok_or(crate::error::ApiMisuse::WrongState(
+                "post-handshake authentication unavailable",
+            ))?;
         pha.request(&self.ctx, tx, now)
     }
 
@@ -129,10 +132,7 @@ impl PostHandshake {
             ) => {
                 // RFC 8446 §4.6.2: without post_handshake_auth state (a
                 // client that never offered it) these are unexpected.
-                let pha = self
-                    .pha
-                    .as_mut()
-                    .ok_or(PeerMisbehaved::UnexpectedMessage)?;
+                let pha = self.pha.as_mut().ok_or(PeerMisbehaved::UnexpectedMessage)?;
                 pha.handle(&self.ctx, &self.ours, &self.theirs, tx, m)?;
                 Ok((false, false))
             }

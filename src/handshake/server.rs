@@ -91,6 +91,7 @@ impl State {
                     &super::pha::offered_compression(&s.config.cert_compression),
                     s.config.policy.max_handshake_message,
                 )?;
+                io.negotiated.peer_cert_compression = Some(cc.algorithm);
                 s.handle_certificate(io, m, &c)?
             }
             (State::ExpectCertificateVerify(s), HandshakePayload::CertificateVerify(cv)) => {
@@ -775,6 +776,9 @@ impl AwaitClient {
             transcript,
             io.negotiated.post_handshake_auth,
         );
-        Ok(PostHandshake::new(Side::Server, s.ctx, s.server_app, s.client_app, exporter).with_pha(pha))
+        Ok(
+            PostHandshake::new(Side::Server, s.ctx, s.server_app, s.client_app, exporter)
+                .with_pha(pha),
+        )
     }
 }
