@@ -354,27 +354,29 @@ impl Pha {
                 );
                 tx.queue_handshake(&fin);
                 tx.flush_handshake()?;
-                self.finish(Vec::new(), scheme);
+                self.finish(Outcome {
+                    chain: Vec::new(),
+                    scheme,
+                });
                 Ok(())
             }
             Role::Server(s) => {
-                let outcome = s.handle(ctx, theirs, m)?;
-                if let Some((chain, scheme)) = outcome {
-                    self.finish(chain, scheme);
+                if let Some(outcome) = s.handle(ctx, theirs, m)? {
+                    self.finish(outcome);
                 }
                 Ok(())
             }
         }
     }
 
-    fn finish(&mut self, chain: Vec<Vec<u8>>, scheme: Option<SignatureScheme>) {
-        self.status = if scheme.is_some() {
+    fn finish(&mut self, outcome: Outcome) {
+        self.status = if outcome.scheme.is_some() {
             ReauthStatus::Authenticated
         } else {
             ReauthStatus::NoCertificate
         };
         self.count = self.count.saturating_add(1);
-        self.outcome = Some(Outcome { chain, scheme });
+        self.outcome = Some(outcome);
     }
 }
 
@@ -386,7 +388,7 @@ impl ServerPha {
         ctx: &Ctx,
         theirs: &AppTraffic,
         m: &Message,
-    ) -> Result<Option<(Vec<Vec<u8>>, Option<SignatureScheme>)>, Error> {
+    ) -> Result<Option<Outcome>, Error> {
         let p = self
             .pending
             .as_mut()
@@ -467,7 +469,10 @@ impl ServerPha {
                 // RFC 8446 §4.4.4: the client's Finished must verify (constant time).
                 keys::check_finished(expected.as_ref(), verify_data)?;
                 let done = self.pending.take().ok_or(Error::Unreachable("pending"))?;
-                Ok(Some((done.chain, done.scheme)))
+                Ok(Some(Outcome {
+                    chain: done.chain,
+                    scheme: done.scheme,
+                }))
             }
             _ => Err(PeerMisbehaved::UnexpectedMessage.into()),
         }
