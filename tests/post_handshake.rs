@@ -408,3 +408,43 @@ fn decompression_bombs_and_length_mismatches_are_bad_certificate() {
         );
     }
 }
+
+/// The server's KeyUpdate rewritten (before encryption) as a
+/// CertificateRequest with an empty context and no extensions.
+fn forged_certificate_request(p: &mut Pair) {
+    p.server
+        .set_handshake_send_hook(Box::new(|m: &mut Vec<u8>| {
+            if m[0] == HandshakeType::KEY_UPDATE.0 {
+                *m = vec![HandshakeType::CERTIFICATE_REQUEST.0, 0, 0, 3, 0, 0, 0];
+            }
+        }));
+    p.server.key_update(false).unwrap();
+    p.transfer(Who::Server);
+}
+
+#[test]
+fn certificate_request_without_our_offer_is_unexpected_message() {
+    let (c, s) = configs(KeyType::EcdsaP256);
+    let mut p = Pair::new(c, s);
+    p.handshake().unwrap();
+    forged_certificate_request(&mut p);
+    let mut buf = [0u8; 8];
+    let err = p.client.read(&mut buf).unwrap_err();
+    // RFC 8446 §4.6.2.
+    assert_eq!(err, Error::PeerMisbehaved(PeerMisbehaved::UnexpectedMessage));
+    assert_eq!(err.alert(), Some(AlertDescription::UNEXPECTED_MESSAGE));
+}
+
+#[test]
+fn certificate_request_without_signature_algorithms_is_missing_extension() {
+    let (mut p, _) = pha_pair(true, false);
+    forged_certificate_request(&mut p);
+    let mut buf = [0u8; 8];
+    let err = p.client.read(&mut buf).unwrap_err();
+    // RFC 8446 §4.3.2: signature_algorithms MUST be present.
+    assert_eq!(
+        err,
+        Error::PeerIncompatible(PeerIncompatible::MissingExtension(13))
+    );
+    assert_eq!(err.alert(), Some(AlertDescription::MISSING_EXTENSION));
+}
