@@ -431,7 +431,10 @@ fn certificate_request_without_our_offer_is_unexpected_message() {
     let mut buf = [0u8; 8];
     let err = p.client.read(&mut buf).unwrap_err();
     // RFC 8446 §4.6.2.
-    assert_eq!(err, Error::PeerMisbehaved(PeerMisbehaved::UnexpectedMessage));
+    assert_eq!(
+        err,
+        Error::PeerMisbehaved(PeerMisbehaved::UnexpectedMessage)
+    );
     assert_eq!(err.alert(), Some(AlertDescription::UNEXPECTED_MESSAGE));
 }
 
