@@ -451,3 +451,18 @@ fn certificate_request_without_signature_algorithms_is_missing_extension() {
     );
     assert_eq!(err.alert(), Some(AlertDescription::MISSING_EXTENSION));
 }
+
+#[test]
+fn nothing_may_interleave_with_the_clients_answer() {
+    let (mut p, _) = pha_pair(true, true);
+    // The answer's CertificateVerify becomes a KeyUpdate: after the
+    // Certificate, only CertificateVerify or Finished may come.
+    tamper_client(&mut p, HandshakeType::CERTIFICATE_VERIFY, |m| {
+        *m = vec![HandshakeType::KEY_UPDATE.0, 0, 0, 1, 0]
+    });
+    expect_server_error(
+        &mut p,
+        Error::PeerMisbehaved(PeerMisbehaved::UnexpectedMessage),
+        AlertDescription::UNEXPECTED_MESSAGE,
+    );
+}
