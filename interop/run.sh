@@ -222,8 +222,8 @@ READY_RE=""
 # converse LOG COMMAND...: runs a client with a pipe as stdin, sends the $PRELUDE lines and
 # $TOKEN, keeps stdin open until the expected reply shows up in LOG (or the client exits, or
 # PEER_TIMEOUT passes), then closes stdin (the client says goodbye) and returns the client's
-# exit status. With REPLY_MODE=http it sends a GET and leaves stdin open: the server must
-# close the connection and the client exit on its own.
+# exit status. With REPLY_MODE=http it sends a GET (of $HTTP_PATH, default /) and leaves stdin
+# open: the server must close the connection and the client exit on its own.
 converse() {
     local log="$1"
     shift
@@ -254,7 +254,7 @@ converse() {
     (
         trap '' PIPE
         if [ "${REPLY_MODE:-echo}" = http ]; then
-            printf 'GET / HTTP/1.0\r\n\r\n' >&"$w"
+            printf 'GET %s HTTP/1.0\r\n\r\n' "${HTTP_PATH:-/}" >&"$w"
         else
             printf '%s\n' "$TOKEN" >&"$w"
         fi
@@ -1589,6 +1589,221 @@ qemu_swapped_cell() {
         cli_openssl35 -CAfile "$hy/ca-cert.pem" -cert "$hy/client-cert.pem" -key "$hy/client-key.pem"
 }
 
+# --- Post-handshake authentication, exporters, certificate compression ----------------------
+#
+# Post-handshake client authentication (RFC 8446 §4.6.2) both ways: the qtls server asks on
+# `GET /reauth` (with --defer-client-auth, so nothing is asked during the handshake) and says
+# on its page and log line how it went; the qtls client answers gnutls-serv's `**REAUTH**`
+# echo command and s_server's `c` stdin command. Exporter values (RFC 8446 §7.5) and the
+# RFC 9266 tls-exporter channel binding must equal the peer's byte for byte, both ways.
+# Certificate compression (RFC 8879) has no peer here: Debian's GnuTLS 3.7.9 answers
+# `--compress-cert=zlib` with "Unknown compression method" and both OpenSSL builds list ZLIB
+# and BROTLI under `openssl list -disabled`; so it runs qtls against qtls, both directions.
+
+EXPORT_LABEL="EXPERIMENTAL-qtls-interop"
+
+# hex_of FILE RE: the first hex run of at least 32 digits on the first line of FILE matching
+# RE, in upper case.
+hex_of() {
+    grep -E -- "$2" "$1" | head -n 1 | sed -E "s/.*$2//" | grep -oiE '[0-9a-f]{32,}' | head -n 1 |
+        tr '[:lower:]' '[:upper:]'
+}
+
+# same_values CLIENT_RE SERVER_RE [CLIENT_RE SERVER_RE...] -- PAIR ARGS...: runs a pair, then
+# requires the hex value after each CLIENT_RE in the client's log to equal the one after the
+# matching SERVER_RE in the server's log.
+same_values() {
+    local res=()
+    while [ "$1" != "--" ]; do
+        res+=("$1")
+        shift
+    done
+    shift
+    pair "$@" || return 1
+    local i c s
+    for ((i = 0; i < ${#res[@]}; i += 2)); do
+        wait_for_log "$SERVER_LOG" "${res[i + 1]}" || fail "server output lacks /${res[i + 1]}/"
+        c="$(hex_of "$CELL_DIR/client.log" "${res[i]}")"
+        s="$(hex_of "$SERVER_LOG" "${res[i + 1]}")"
+        [ -n "$c" ] || fail "no value after /${res[i]}/ in the client's output"
+        [ "$c" = "$s" ] || fail "values differ: client $c, server '$s'"
+        printf 'equal: %s\n' "$c"
+    done
+}
+
+# reauth_openssl_server OPENSSL DIR KIND [s_server args...] -- [qtls client args...]: s_server
+# (with DIR/server-KIND-cert.pem; no -verify: nothing is asked during the handshake) gets `c`
+# on its stdin once the qtls client has completed the handshake; the client must answer with
+# its certificate, which s_server verifies, and the exporter values must agree (s_server
+# prints them only in its default mode, which does not echo: hence this custom cell).
+reauth_openssl_server() {
+    local openssl="$1" dir="$2" kind="$3" sargs=()
+    shift 3
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
+        sargs+=("$1")
+        shift
+    done
+    [ "$#" -gt 0 ] && shift
+    need "$openssl"
+    need QTLS_BIN
+    PORT="$(free_port)" || fail "no free port"
+    local sfifo="$CELL_DIR/server.fifo" cfifo="$CELL_DIR/client.fifo" sw cw cpid i rc
+    mkfifo "$sfifo" "$cfifo"
+    timeout -k 2 "$SERVER_LIFETIME" "${!openssl}" s_server -accept "127.0.0.1:$PORT" \
+        -cert "$dir/server-$kind-cert.pem" -key "$dir/server-$kind-key.pem" \
+        -verifyCAfile "$dir/ca-cert.pem" -verify_return_error \
+        -keymatexport "$EXPORT_LABEL" -keymatexportlen 32 "${sargs[@]}" <"$sfifo" >"$CELL_DIR/server.log" 2>&1 &
+    echo "$!" >>"$CELL_DIR/pgids"
+    echo "$!" >>"$WORK/pgids"
+    exec {sw}>"$sfifo"
+    for ((i = 0; i < 100; i++)); do
+        port_listening "$PORT" && break
+        sleep 0.1
+    done
+    port_listening "$PORT" || fail "s_server is not listening on port $PORT"
+    timeout -k 2 "$PEER_TIMEOUT" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost \
+        --ca "$dir/ca-cert.pem" --post-handshake-auth --exporter "$EXPORT_LABEL:32" "$@" \
+        <"$cfifo" >"$CELL_DIR/client.log" 2>&1 &
+    cpid=$!
+    exec {cw}>"$cfifo"
+    wait_for_log "$CELL_DIR/client.log" '^TLS1\.3 ' || fail "the qtls client did not complete the handshake"
+    printf 'c\n' >&"$sw"
+    for ((i = 0; i < PEER_TIMEOUT * 10; i++)); do
+        grep -q 'answered post-handshake authentication' "$CELL_DIR/client.log" && break
+        kill -0 "$cpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    printf 'after reauth\n' >&"$cw"
+    wait_for_log "$CELL_DIR/server.log" '^after reauth' || fail "s_server did not get data after the reauth"
+    exec {cw}>&-
+    wait "$cpid"
+    rc=$?
+    exec {sw}>&-
+    [ "$rc" -eq 0 ] || fail "qtls client exited with status $rc"
+    grep -q 'answered post-handshake authentication: Authenticated' "$CELL_DIR/client.log" ||
+        fail "the client did not answer with a certificate"
+    grep -qE '^depth=0 .*CN ?= ?client\.qtls\.test' "$CELL_DIR/server.log" ||
+        fail "s_server did not verify the client certificate"
+    ! grep -qiE 'error|alert' "$CELL_DIR/server.log" || fail "s_server reported an error"
+    local c s
+    c="$(hex_of "$CELL_DIR/client.log" 'Exported keying material [^:]*: ')"
+    s="$(hex_of "$CELL_DIR/server.log" 'Keying material: ')"
+    [ -n "$c" ] || fail "no exporter value in the client's output"
+    [ "$c" = "$s" ] || fail "exporter values differ: client $c, server '$s'"
+}
+
+pha_cells() {
+    local G="$PKI/gnutls" O="$PKI/openssl" M="$PKI/mldsa"
+    local gcert=(--cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem")
+    local ocert=(--cert "$O/server-ecdsa-cert.pem" --key "$O/server-ecdsa-key.pem")
+    local reauth_ok='reauth=1:Authenticated closed-by='
+
+    # qtls server, GET /reauth.
+    HTTP_PATH=/reauth qtls_server_cell "qtls-server/gnutls-cli/post-handshake-auth" --http \
+        --client-log '^\*\*\* Re-auth was performed' \
+        --client-log 'reauth: authenticated as .*CN=client\.qtls\.test \(Some\(ecdsa_secp256r1_sha256\)\)' \
+        --server-log "$reauth_ok" --no-server-log 'client-sig=' \
+        "${gcert[@]}" --client-ca "$G/ca-cert.pem" --require-client-cert --defer-client-auth -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --post-handshake-auth \
+        --x509certfile "$G/client-ecdsa-cert.pem" --x509keyfile "$G/client-ecdsa-key.pem"
+    HTTP_PATH=/reauth qtls_server_cell "qtls-server/gnutls-cli/post-handshake-auth-no-cert" --http \
+        --client-log 'reauth: NoCertificate' --server-log 'reauth=1:NoCertificate closed-by=' \
+        "${gcert[@]}" --client-ca "$G/ca-cert.pem" --defer-client-auth -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --post-handshake-auth
+    HTTP_PATH=/reauth qtls_server_cell "qtls-server/openssl30/post-handshake-auth" --http \
+        --client-log 'reauth: authenticated as .*CN=client\.qtls\.test \(Some\(rsa_pss_rsae_sha256\)\)' \
+        --server-log "$reauth_ok" \
+        "${ocert[@]}" --client-ca "$O/ca-cert.pem" --require-client-cert --defer-client-auth -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" -enable_pha \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+    HTTP_PATH=/reauth qtls_server_cell "qtls-server/openssl35/post-handshake-auth-mldsa" --http \
+        --client-log 'reauth: authenticated as .* \(Some\(mldsa65\)\)' \
+        --server-log "$reauth_ok" \
+        --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --client-ca "$M/ca-cert.pem" --require-client-cert --defer-client-auth -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -enable_pha \
+        -cert "$M/client-mldsa65-cert.pem" -key "$M/client-mldsa65-key.pem"
+    # s_client without -enable_pha: the request is refused locally, nothing is sent.
+    HTTP_PATH=/reauth qtls_server_cell "qtls-server/openssl30/post-handshake-auth-not-offered" --http \
+        --client-log 'reauth: refused: .*did not offer post_handshake_auth' \
+        --no-server-log 'reauth=' --server-log 'post-handshake authentication refused' \
+        "${ocert[@]}" --client-ca "$O/ca-cert.pem" --defer-client-auth -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" \
+        -cert "$O/client-rsa-cert.pem" -key "$O/client-rsa-key.pem"
+    # GET /keyupdate: the page comes under the server's new keys (update_requested).
+    HTTP_PATH=/keyupdate qtls_server_cell "qtls-server/gnutls-cli/keyupdate-request" --http \
+        --client-log 'key update sent' \
+        --server-log 'key-updates-sent=1 key-updates-received=0 ' \
+        "${gcert[@]}" -- cli_gnutls --x509cafile "$G/ca-cert.pem"
+    HTTP_PATH=/keyupdate qtls_server_cell "qtls-server/openssl30/keyupdate-request" --http \
+        --client-log 'key update sent' \
+        --server-log 'key-updates-sent=1 key-updates-received=0 ' \
+        "${ocert[@]}" -- cli_openssl30 -CAfile "$O/ca-cert.pem"
+
+    # qtls client answering the peer's request.
+    cell "qtls-client/gnutls-serv/post-handshake-auth" \
+        with_prelude '^TLS1\.3 ' '**REAUTH**' -- \
+        pair --client-log '^qtls client: answered post-handshake authentication: Authenticated' \
+        --client-log '^Successfully executed command' \
+        --server-log '^\*\*\* Sending re-auth request' \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --x509cafile "$G/ca-cert.pem" -- \
+        cli_qtls --ca "$G/ca-cert.pem" --post-handshake-auth \
+        --cert "$G/client-ecdsa-cert.pem" --key "$G/client-ecdsa-key.pem"
+    # These two also compare the exporter with s_server's (SHA-384 and SHA-256 suites).
+    cell "qtls-client/openssl30/post-handshake-auth" \
+        reauth_openssl_server OPENSSL30 "$O" ecdsa -- \
+        --cert "$O/client-ecdsa-cert.pem" --key "$O/client-ecdsa-key.pem"
+    cell "qtls-client/openssl35/post-handshake-auth-mldsa-sha256" \
+        reauth_openssl_server OPENSSL35 "$M" mldsa65 -ciphersuites TLS_AES_128_GCM_SHA256 -- \
+        --cert "$M/client-mldsa65-cert.pem" --key "$M/client-mldsa65-key.pem"
+
+    # Exporters: qtls server against each client, qtls client against each server, with
+    # SHA-384 (the default suite) and SHA-256 suites.
+    local gkm='^- Key material: ' okm='Keying material: ' qsrv_km=' exporter=' qcli_km='Exported keying material [^:]*: '
+    cell "qtls-server/gnutls-cli/exporter" same_values \
+        "$gkm" "$qsrv_km" "'tls-exporter': " 'tls-exporter=' -- \
+        srv_qtls "${gcert[@]}" --exporter "$EXPORT_LABEL:32" --channel-binding -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --verbose \
+        --keymatexport "$EXPORT_LABEL" --keymatexportsize 32
+    cell "qtls-server/gnutls-cli/exporter-sha256" same_values "$gkm" "$qsrv_km" -- \
+        srv_qtls "${gcert[@]}" --exporter "$EXPORT_LABEL:48" -- \
+        cli_gnutls --x509cafile "$G/ca-cert.pem" --priority 'NORMAL:-CIPHER-ALL:+AES-128-GCM' \
+        --keymatexport "$EXPORT_LABEL" --keymatexportsize 48
+    cell "qtls-server/openssl30/exporter" same_values "$okm" "$qsrv_km" -- \
+        srv_qtls "${ocert[@]}" --exporter "$EXPORT_LABEL:32" -- \
+        cli_openssl30 -CAfile "$O/ca-cert.pem" -keymatexport "$EXPORT_LABEL" -keymatexportlen 32
+    cell "qtls-server/openssl35/exporter-mlkem" same_values "$okm" "$qsrv_km" -- \
+        srv_qtls --cert "$M/server-mldsa65-cert.pem" --key "$M/server-mldsa65-key.pem" \
+        --exporter "$EXPORT_LABEL:64" -- \
+        cli_openssl35 -CAfile "$M/ca-cert.pem" -ciphersuites TLS_AES_128_GCM_SHA256 \
+        -keymatexport "$EXPORT_LABEL" -keymatexportlen 64
+    cell "qtls-client/gnutls-serv/exporter" same_values \
+        "$qcli_km" "$gkm" "^- Channel binding 'tls-exporter': " "'tls-exporter': " -- \
+        srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem" \
+        --keymatexport "$EXPORT_LABEL" --keymatexportsize 32 -- \
+        cli_qtls --ca "$G/ca-cert.pem" --exporter "$EXPORT_LABEL:32" --channel-binding
+    # qtls client against s_server: see the post-handshake-auth cells above.
+
+    # Certificate compression, qtls against qtls (no peer here implements it): the server's
+    # chain and the client's, each way, with each algorithm; a client offering only an
+    # algorithm the server does not use gets a plain Certificate.
+    local alg
+    for alg in zlib brotli; do
+        cell "qtls-server/qtls-client/cert-compression-$alg" \
+            pair --client-log "^TLS1\\.3 .* peer-cert-compression=$alg\$" \
+            --server-log "peer-cert-compression=$alg key-updates" \
+            srv_qtls --cert "$G/server-rsa-cert.pem" --key "$G/server-rsa-key.pem" \
+            --client-ca "$G/ca-cert.pem" --require-client-cert --compress-cert "$alg" -- \
+            cli_qtls --ca "$G/ca-cert.pem" --compress-cert "brotli,zlib" \
+            --cert "$G/client-ecdsa-cert.pem" --key "$G/client-ecdsa-key.pem"
+    done
+    cell "qtls-server/qtls-client/cert-compression-no-common" \
+        pair --client-log '^TLS1\.3 ' --no-client-log 'peer-cert-compression' \
+        srv_qtls --cert "$G/server-rsa-cert.pem" --key "$G/server-rsa-key.pem" --compress-cert zlib -- \
+        cli_qtls --ca "$G/ca-cert.pem" --compress-cert brotli
+}
+
 # --- Main -----------------------------------------------------------------------------------
 
 printf 'interop: peers: gnutls-cli=%s openssl=%s openssl-3.5=%s qtls=%s\n' \
@@ -1608,6 +1823,7 @@ peer_cells
 qtls_cells
 priority_cells
 qtls_qemu_cells
+pha_cells
 
 kill_groups "$WORK/pgids"
 if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then

@@ -6,7 +6,9 @@
 //! external PSKs, verifiers) and the crypto provider. Per-connection choices
 //! (server name, PSK identity to offer) go to the connection constructor.
 
-use crate::codec::enums::{CipherSuite, NamedGroup, PskKeyExchangeMode, SignatureScheme};
+use crate::codec::enums::{
+    CertificateCompressionAlgorithm, CipherSuite, NamedGroup, PskKeyExchangeMode, SignatureScheme,
+};
 use crate::error::{ConfigError, Error};
 use crate::provider::{CryptoProvider, HashAlgorithm, SigningKey};
 use crate::verify::{ClientCertVerifier, ServerCertVerifier};
@@ -261,6 +263,17 @@ pub struct ClientConfig {
     pub send_sni: bool,
     /// How many key shares to send in the first ClientHello (1 or 2).
     pub key_shares: usize,
+    /// Offer post_handshake_auth (RFC 8446 §4.2.6) and answer a server's
+    /// post-handshake CertificateRequest from `identities` (with an empty
+    /// Certificate when none fits). Off by default, as in GnuTLS, where a
+    /// client opts in with `GNUTLS_POST_HANDSHAKE_AUTH`: QEMU never does, so
+    /// its ClientHello stays the same.
+    pub post_handshake_auth: bool,
+    /// Certificate compression algorithms (RFC 8879) we accept for the
+    /// server's certificate, and may use for our own when the server's
+    /// CertificateRequest allows, preferred first. Empty (off) by default,
+    /// as in GnuTLS; see [`crate::codec::compress::supported_algorithms`].
+    pub cert_compression: Vec<CertificateCompressionAlgorithm>,
 }
 
 impl ClientConfig {
@@ -276,6 +289,8 @@ impl ClientConfig {
             alpn: Vec::new(),
             send_sni: true,
             key_shares: 2,
+            post_handshake_auth: false,
+            cert_compression: Vec::new(),
         }
     }
 
@@ -302,6 +317,17 @@ pub struct ServerConfig {
     pub alpn: Vec<Vec<u8>>,
     /// Send a cookie in every HelloRetryRequest.
     pub hrr_cookie: bool,
+    /// Certificate compression algorithms (RFC 8879) we use for our
+    /// certificate when the client offers one, and accept for the client's,
+    /// preferred first. Empty (off) by default, as in GnuTLS.
+    pub cert_compression: Vec<CertificateCompressionAlgorithm>,
+    /// With a client verifier: send no CertificateRequest during the
+    /// handshake to a client that offered post_handshake_auth, leaving the
+    /// application to authenticate it later with
+    /// [`crate::conn::Connection::request_client_auth`] (`Require` then
+    /// applies to that request). Clients without post_handshake_auth are
+    /// asked during the handshake as usual.
+    pub defer_client_auth: bool,
 }
 
 impl ServerConfig {
@@ -316,6 +342,8 @@ impl ServerConfig {
             client_auth: ClientAuth::None,
             alpn: Vec::new(),
             hrr_cookie: false,
+            cert_compression: Vec::new(),
+            defer_client_auth: false,
         }
     }
 

@@ -106,6 +106,37 @@ impl<S: Read + Write> TlsStream<S> {
         self.handshake_step().map(|_| ())
     }
 
+    /// Processes incoming records until `done` holds (post-handshake
+    /// messages, e.g. the client's answer to
+    /// [`Connection::request_client_auth`]); application data that arrives
+    /// meanwhile is appended to `app`.
+    pub fn process_until(
+        &mut self,
+        mut done: impl FnMut(&Connection) -> bool,
+        app: &mut std::vec::Vec<u8>,
+    ) -> io::Result<()> {
+        let mut buf = [0u8; 4096];
+        self.flush_tls()?;
+        while !done(&self.conn) {
+            let r = self.conn.read(&mut buf);
+            self.flush_tls()?;
+            match r.map_err(to_io)? {
+                AppRead::Data(n) => app.extend_from_slice(buf.get(..n).unwrap_or(&[])),
+                AppRead::Closed => return Err(to_io(Error::UnexpectedEof)),
+                AppRead::WouldBlock => {
+                    if done(&self.conn) {
+                        break;
+                    }
+                    if self.transport_eof {
+                        return Err(to_io(Error::UnexpectedEof));
+                    }
+                    self.fill()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Sends close_notify.
     pub fn bye(&mut self) -> io::Result<()> {
         let _ = self.conn.bye().map_err(to_io)?;

@@ -35,6 +35,7 @@ use crate::codec::enums::{
 };
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{ApiMisuse, Error, PeerMisbehaved};
+pub use crate::handshake::pha::ReauthStatus;
 use crate::handshake::{self, HandshakeState, Side};
 use crate::time::UnixTime;
 use alloc::string::String;
@@ -94,6 +95,11 @@ pub struct Negotiated {
     pub peer_record_size_limit: Option<u16>,
     /// Whether a HelloRetryRequest happened.
     pub hello_retry: bool,
+    /// Server: the client offered post_handshake_auth (RFC 8446 §4.2.6).
+    pub post_handshake_auth: bool,
+    /// The algorithm the peer's handshake Certificate was compressed with
+    /// (RFC 8879), if it was.
+    pub peer_cert_compression: Option<crate::codec::enums::CertificateCompressionAlgorithm>,
 }
 
 /// A test hook over our own outgoing handshake messages (feature `test-hooks`).
@@ -122,6 +128,7 @@ pub struct Connection {
     key_updates_sent: u64,
     key_updates_received: u64,
     post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
+    early_exporter: Option<handshake::keys::EarlyExporter>,
 }
 
 impl core::fmt::Debug for Connection {
@@ -168,6 +175,7 @@ impl Connection {
             key_updates_sent: 0,
             key_updates_received: 0,
             post: None,
+            early_exporter: None,
         }
     }
 
@@ -277,6 +285,7 @@ impl Connection {
             rx: &mut self.rx,
             negotiated: &mut self.negotiated,
             now,
+            early_exporter: &mut self.early_exporter,
         };
         // Let the state produce its first flight (the client's ClientHello).
         if let Some(state) = self.state.take() {
@@ -445,6 +454,81 @@ impl Connection {
         post.export(label, context, out)
     }
 
+    /// Fills `out` with keying material exported per RFC 8446 §7.5 from
+    /// the early_exporter_master_secret. Available once a PSK has been
+    /// accepted (from the ServerHello on, before the handshake completes);
+    /// fails with `WrongState` on a connection without a PSK. After a
+    /// HelloRetryRequest its ClientHello context is the transcript through
+    /// the second ClientHello.
+    pub fn export_early_keying_material(
+        &self,
+        label: &[u8],
+        context: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        let early = self
+            .early_exporter
+            .as_ref()
+            .ok_or(ApiMisuse::WrongState("no PSK: no early exporter"))?;
+        early.export(label, context, out)
+    }
+
+    /// The RFC 9266 `tls-exporter` channel binding: 32 bytes exported with
+    /// the label "EXPORTER-Channel-Binding" and an empty context.
+    pub fn channel_binding(&self) -> Result<[u8; 32], Error> {
+        let mut out = [0u8; 32];
+        self.export_keying_material(b"EXPORTER-Channel-Binding", b"", &mut out)?;
+        Ok(out)
+    }
+
+    /// Server: asks the client to authenticate with a certificate after the
+    /// handshake (RFC 8446 §4.6.2), with a fresh certificate_request_context.
+    /// Drain the output, then keep calling [`Connection::read`]: the
+    /// client's answer is processed there, and [`Connection::reauth_status`]
+    /// leaves `Pending` once it is complete (the verified chain then is in
+    /// [`Negotiated::peer_certificates`]). `now` is the time the client's
+    /// chain is verified at. Fails with `WrongState` when the client did not
+    /// offer post_handshake_auth, the configuration has no client verifier,
+    /// a request is already pending, or on a client.
+    pub fn request_client_auth(&mut self, now: UnixTime) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        if self.sent_close {
+            return Err(ApiMisuse::ConnectionClosed.into());
+        }
+        let post = self
+            .post
+            .as_mut()
+            .ok_or(Error::Unreachable("post-handshake state missing"))?;
+        match post.request_client_auth(&mut self.tx, now) {
+            Ok(()) => Ok(()),
+            Err(e @ Error::ApiMisuse(_)) => Err(e),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Where post-handshake client authentication stands: on a server,
+    /// the outcome of the last [`Connection::request_client_auth`]; on a
+    /// client, what we answered last.
+    pub fn reauth_status(&self) -> ReauthStatus {
+        self.post
+            .as_ref()
+            .and_then(|p| p.pha())
+            .map_or(ReauthStatus::None, |p| p.status())
+    }
+
+    /// How many post-handshake authentications have completed.
+    pub fn reauth_count(&self) -> u64 {
+        self.post
+            .as_ref()
+            .and_then(|p| p.pha())
+            .map_or(0, |p| p.count())
+    }
+
     fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
         let post = self
             .post
@@ -466,6 +550,16 @@ impl Connection {
             .as_mut()
             .ok_or(Error::Unreachable("post-handshake state missing"))?;
         let (is_key_update, answered) = post.handle(&mut self.tx, &mut self.rx, msg)?;
+        if let Some(o) = post.pha_mut().and_then(|p| p.take_outcome()) {
+            // A server keeps the earlier identity when the client answers
+            // with no certificate; reauth_status says which happened.
+            if !o.chain.is_empty() {
+                self.negotiated.peer_certificates = o.chain;
+            }
+            if o.scheme.is_some() {
+                self.negotiated.client_signature_scheme = o.scheme;
+            }
+        }
         if answered {
             self.key_updates_sent = self.key_updates_sent.saturating_add(1);
         }

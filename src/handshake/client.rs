@@ -10,14 +10,14 @@ use crate::codec::enums::{
     SignatureScheme,
 };
 use crate::codec::extensions::{
-    ClientExtension, CrExtension, EeExtension, HrrExtension, KeyShareEntry, OfferedPsks,
-    PskIdentity, ServerExtension,
+    ClientExtension, EeExtension, HrrExtension, KeyShareEntry, OfferedPsks, PskIdentity,
+    ServerExtension,
 };
 use crate::codec::handshake::{
     CertificateEntry, CertificatePayload, CertificateVerify, ClientHello, HandshakePayload,
     HelloRetryRequest, ServerHello,
 };
-use crate::config::{ClientConfig, ExternalPsk, Identity};
+use crate::config::{ClientConfig, ExternalPsk};
 use crate::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
 use crate::provider::ActiveKeyExchange;
 use crate::suites;
@@ -85,16 +85,10 @@ pub(crate) struct Handshaking {
     client_hs: HsTraffic,
     server_hs: HsTraffic,
     psk_mode: bool,
-    cert_request: Option<CertRequest>,
+    cert_request: Option<super::pha::CrInfo>,
     server_cert: Vec<Vec<u8>>,
     sent_sni: bool,
     offered_alpn: bool,
-}
-
-struct CertRequest {
-    context: Vec<u8>,
-    schemes: Vec<SignatureScheme>,
-    cert_schemes: Option<Vec<SignatureScheme>>,
 }
 
 impl State {
@@ -128,7 +122,7 @@ impl State {
                         PeerMisbehaved::IllegalParameter("CertificateRequest context").into(),
                     );
                 }
-                s.cert_request = Some(parse_cert_request(&cr.extensions)?);
+                s.cert_request = Some(super::pha::parse_cert_request(&[], &cr.extensions)?);
                 s.transcript.add(&m.raw);
                 State::ExpectCertificate(s)
             }
@@ -136,6 +130,21 @@ impl State {
                 State::ExpectCertificateOrRequest(s) | State::ExpectCertificate(s),
                 HandshakePayload::Certificate(c),
             ) => State::ExpectCertificateVerify(Box::new(s.handle_certificate(io, m, c)?)),
+            (
+                State::ExpectCertificateOrRequest(s) | State::ExpectCertificate(s),
+                HandshakePayload::CompressedCertificate(cc),
+            ) => {
+                // RFC 8879 §4: only with an algorithm we offered; the
+                // compressed message itself enters the transcript.
+                let c = crate::codec::compress::decode_compressed(
+                    cc,
+                    &super::pha::offered_compression(&s.config.cert_compression),
+                    s.config.policy.max_handshake_message,
+                )?;
+                let next = s.handle_certificate(io, m, &c)?;
+                io.negotiated.peer_cert_compression = Some(cc.algorithm);
+                State::ExpectCertificateVerify(Box::new(next))
+            }
             (State::ExpectCertificateVerify(s), HandshakePayload::CertificateVerify(cv)) => {
                 State::ExpectFinished(Box::new(s.handle_certificate_verify(io, m, cv)?))
             }
@@ -249,6 +258,13 @@ impl ExpectServerHello {
         }
         if let Some(limit) = policy.record_size_limit {
             exts.push(ClientExtension::RecordSizeLimit(limit));
+        }
+        let algs = super::pha::offered_compression(&cfg.cert_compression);
+        if !algs.is_empty() {
+            exts.push(ClientExtension::CompressCertificate(algs));
+        }
+        if cfg.post_handshake_auth {
+            exts.push(ClientExtension::PostHandshakeAuth);
         }
         // After HRR, drop PSKs whose hash differs from the selected suite's
         // (RFC 8446 §4.1.4).
@@ -553,12 +569,21 @@ impl ExpectServerHello {
             self.hrr.is_some(),
             &self.transcript_raw,
         )?;
+        let ch_hash = transcript.current_hash();
         transcript.add(&m.raw);
         let early = keys::Early::new(
             p.as_ref(),
             suite.hash,
             psk.as_ref().map(|k| k.key.as_slice()),
         )?;
+        if psk.is_some() {
+            // RFC 8446 §7.5: early_exporter_master_secret over the final
+            // ClientHello (the transcript before ServerHello).
+            *io.early_exporter = Some(keys::EarlyExporter {
+                ctx: Ctx::new(p.clone(), suite),
+                secret: early.early_exporter(p.as_ref(), ch_hash.as_ref())?,
+            });
+        }
         let hs = early.into_handshake(p.as_ref(), shared.as_ref().map(|s| s.as_bytes()))?;
         let th = transcript.current_hash();
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
@@ -636,28 +661,6 @@ fn check_selected_version(v: Option<ProtocolVersion>) -> Result<(), Error> {
         Some(_) => Err(PeerMisbehaved::IllegalParameter("selected version").into()),
         None => Err(PeerIncompatible::NoTls13.into()),
     }
-}
-
-fn parse_cert_request(exts: &[CrExtension]) -> Result<CertRequest, Error> {
-    let mut schemes = None;
-    let mut cert_schemes = None;
-    for e in exts {
-        match e {
-            CrExtension::SignatureAlgorithms(s) => schemes = Some(s.clone()),
-            CrExtension::SignatureAlgorithmsCert(s) => cert_schemes = Some(s.clone()),
-            // RFC 8446 §4.3.2: unknown extensions in CertificateRequest are ignored.
-            _ => {}
-        }
-    }
-    // RFC 8446 §4.3.2: signature_algorithms MUST be present.
-    let schemes = schemes.ok_or(PeerIncompatible::MissingExtension(
-        ExtensionType::SIGNATURE_ALGORITHMS.0,
-    ))?;
-    Ok(CertRequest {
-        context: Vec::new(),
-        schemes,
-        cert_schemes,
-    })
 }
 
 impl Handshaking {
@@ -781,7 +784,7 @@ impl Handshaking {
         // Our second flight, under the client handshake keys installed at
         // ServerHello (preceded by the compatibility CCS).
         if let Some(cr) = &s.cert_request {
-            send_client_certificate(io, &s.config, &s.ctx, &mut transcript, cr)?;
+            send_client_certificate(io, &s.config, &mut transcript, cr)?;
         }
         let th = transcript.current_hash();
         let fin = s.client_hs.finished(p.as_ref(), th.as_ref())?;
@@ -792,13 +795,13 @@ impl Handshaking {
         transcript.add(&fin_msg);
         io.tx.queue_handshake(&fin_msg);
         io.tx.set_sealer(client_app.sealer(&s.ctx)?)?;
-        Ok(PostHandshake::new(
-            Side::Client,
-            s.ctx,
-            client_app,
-            server_app,
-            master.exporter(p.as_ref(), th_server_fin.as_ref())?,
-        ))
+        let exporter = master.exporter(p.as_ref(), th_server_fin.as_ref())?;
+        let post = PostHandshake::new(Side::Client, s.ctx, client_app, server_app, exporter);
+        Ok(if s.config.post_handshake_auth {
+            post.with_pha(super::pha::Pha::client(s.config.clone(), transcript))
+        } else {
+            post
+        })
     }
 }
 
@@ -818,49 +821,16 @@ fn check_entry_extensions(entries: &[CertificateEntry]) -> Result<(), Error> {
 fn send_client_certificate(
     io: &mut Io<'_>,
     config: &ClientConfig,
-    ctx: &Ctx,
     transcript: &mut Transcript,
-    cr: &CertRequest,
+    cr: &super::pha::CrInfo,
 ) -> Result<(), Error> {
-    let ours: Vec<SignatureScheme> = config.policy.tls13_signature_schemes().collect();
-    let cert_schemes = cr.cert_schemes.as_deref().unwrap_or(&cr.schemes);
-    let chosen: Option<(&Identity, SignatureScheme)> = config.identities.iter().find_map(|id| {
-        id.compatible_scheme(&cr.schemes, cert_schemes, &ours)
-            .map(|s| (id, s))
-    });
-    let entries = chosen
-        .map(|(id, _)| {
-            id.chain
-                .iter()
-                .map(|c| CertificateEntry {
-                    cert_data: c.clone(),
-                    extensions: Vec::new(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let msg = super::encode(
-        HandshakePayload::Certificate(CertificatePayload {
-            context: cr.context.clone(),
-            entries,
-        }),
-        HandshakeType::CERTIFICATE,
-    );
-    transcript.add(&msg);
-    io.tx.queue_handshake(&msg);
-    if let Some((id, scheme)) = chosen {
-        let th = transcript.current_hash();
-        let content = super::certificate_verify_content(Side::Client, th.as_ref());
-        let signature = id.key.sign(scheme, &content)?;
-        let msg = super::encode(
-            HandshakePayload::CertificateVerify(CertificateVerify { scheme, signature }),
-            HandshakeType::CERTIFICATE_VERIFY,
-        );
-        transcript.add(&msg);
-        io.tx.queue_handshake(&msg);
-        io.negotiated.client_signature_scheme = Some(scheme);
+    let (msgs, scheme) = super::pha::client_certificate_flight(config, cr, transcript)?;
+    for m in &msgs {
+        io.tx.queue_handshake(m);
     }
-    let _ = ctx;
+    if scheme.is_some() {
+        io.negotiated.client_signature_scheme = scheme;
+    }
     Ok(())
 }
 

@@ -59,6 +59,15 @@ impl Early {
         self.0.psk_binder(p, external, h.as_ref())
     }
 
+    /// `early_exporter_master_secret` over the ClientHello (RFC 8446 §7.1).
+    pub(crate) fn early_exporter(
+        &self,
+        p: &dyn CryptoProvider,
+        client_hello_hash: &[u8],
+    ) -> Result<ExporterSecret, Error> {
+        self.0.early_exporter_master_secret(p, client_hello_hash)
+    }
+
     pub(crate) fn into_handshake(
         self,
         p: &dyn CryptoProvider,
@@ -149,6 +158,16 @@ impl AppTraffic {
         self.0.next(p).map(AppTraffic)
     }
 
+    /// The Finished of a post-handshake authentication, keyed by the
+    /// current client application traffic secret (RFC 8446 §4.4).
+    pub(crate) fn finished(
+        &self,
+        p: &dyn CryptoProvider,
+        transcript_hash: &[u8],
+    ) -> Result<HashOutput, Error> {
+        self.0.verify_data(p, transcript_hash)
+    }
+
     pub(crate) fn sealer(&self, ctx: &Ctx) -> Result<RecordSealer, Error> {
         let k = self.0.traffic_keys(ctx.provider.as_ref(), ctx.suite.aead)?;
         let key = ctx.provider.aead_key(ctx.suite.aead, k.key())?;
@@ -206,6 +225,18 @@ pub(crate) fn client_transcript(
         t.add(raw);
     }
     Ok(t)
+}
+
+/// The early exporter (RFC 8446 §7.5) with the suite it computes for.
+pub(crate) struct EarlyExporter {
+    pub(crate) ctx: Ctx,
+    pub(crate) secret: ExporterSecret,
+}
+
+impl EarlyExporter {
+    pub(crate) fn export(&self, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
+        export(&self.ctx, &self.secret, label, context, out)
+    }
 }
 
 /// RFC 8446 §7.5: the exporter.

@@ -8,6 +8,7 @@
 
 pub(crate) mod client;
 pub(crate) mod keys;
+pub(crate) mod pha;
 pub(crate) mod post;
 pub(crate) mod server;
 
@@ -48,6 +49,9 @@ pub(crate) struct Io<'a> {
     pub(crate) rx: &'a mut Receiver,
     pub(crate) negotiated: &'a mut Negotiated,
     pub(crate) now: UnixTime,
+    /// Set once a PSK is accepted: `early_exporter_master_secret`
+    /// (RFC 8446 §7.5), usable before the handshake completes.
+    pub(crate) early_exporter: &'a mut Option<keys::EarlyExporter>,
 }
 
 /// The result of handling one message.

@@ -1,6 +1,7 @@
 //! After the handshake: KeyUpdate in both directions (RFC 8446 §4.6.3),
-//! NewSessionTicket on the client (§4.6.1), and the secrets exporters and
-//! resumption need.
+//! NewSessionTicket on the client (§4.6.1), post-handshake client
+//! authentication (§4.6.2, in [`super::pha`]), and the secrets exporters
+//! and resumption need.
 
 use super::keys::{self, AppTraffic, Ctx};
 use super::{Message, Side};
@@ -17,6 +18,7 @@ pub(crate) struct PostHandshake {
     ours: AppTraffic,
     theirs: AppTraffic,
     exporter: crate::key_schedule::ExporterSecret,
+    pha: Option<super::pha::Pha>,
 }
 
 impl PostHandshake {
@@ -33,7 +35,37 @@ impl PostHandshake {
             ours,
             theirs,
             exporter,
+            pha: None,
         }
+    }
+
+    /// Enables post-handshake client authentication.
+    pub(crate) fn with_pha(mut self, pha: super::pha::Pha) -> Self {
+        self.pha = Some(pha);
+        self
+    }
+
+    pub(crate) fn pha(&self) -> Option<&super::pha::Pha> {
+        self.pha.as_ref()
+    }
+
+    pub(crate) fn pha_mut(&mut self) -> Option<&mut super::pha::Pha> {
+        self.pha.as_mut()
+    }
+
+    /// Server: sends a post-handshake CertificateRequest.
+    pub(crate) fn request_client_auth(
+        &mut self,
+        tx: &mut Sender,
+        now: crate::time::UnixTime,
+    ) -> Result<(), Error> {
+        let pha = self
+            .pha
+            .as_mut()
+            .ok_or(crate::error::ApiMisuse::WrongState(
+                "post-handshake authentication unavailable",
+            ))?;
+        pha.request(&self.ctx, tx, now)
     }
 
     /// Sends a KeyUpdate under the current keys, then moves our sending
@@ -59,6 +91,16 @@ impl PostHandshake {
         rx: &mut Receiver,
         m: &Message,
     ) -> Result<(bool, bool), Error> {
+        // The client's answer to a CertificateRequest is one flight: once
+        // it has begun, nothing else may interleave.
+        if self.pha.as_ref().is_some_and(|p| p.mid_answer())
+            && !matches!(
+                m.msg.payload,
+                HandshakePayload::CertificateVerify(_) | HandshakePayload::Finished(_)
+            )
+        {
+            return Err(PeerMisbehaved::UnexpectedMessage.into());
+        }
         match (&m.msg.payload, self.side) {
             (HandshakePayload::KeyUpdate(req), _) => {
                 let next = self.theirs.next(self.ctx.provider.as_ref())?;
@@ -80,9 +122,20 @@ impl PostHandshake {
                 // Tickets are accepted and not stored until resumption exists.
                 Ok((false, false))
             }
-            // RFC 8446 §4.6.2: we never send post_handshake_auth, so a
-            // post-handshake CertificateRequest is unexpected; so is every
-            // other message type here.
+            (
+                HandshakePayload::CertificateRequest(_)
+                | HandshakePayload::Certificate(_)
+                | HandshakePayload::CompressedCertificate(_)
+                | HandshakePayload::CertificateVerify(_)
+                | HandshakePayload::Finished(_),
+                _,
+            ) => {
+                // RFC 8446 §4.6.2: without post_handshake_auth state (a
+                // client that never offered it) these are unexpected.
+                let pha = self.pha.as_mut().ok_or(PeerMisbehaved::UnexpectedMessage)?;
+                pha.handle(&self.ctx, &self.ours, &self.theirs, tx, m)?;
+                Ok((false, false))
+            }
             _ => Err(PeerMisbehaved::UnexpectedMessage.into()),
         }
     }

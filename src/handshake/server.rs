@@ -83,6 +83,17 @@ impl State {
             (State::ExpectCertificate(s), HandshakePayload::Certificate(c)) => {
                 s.handle_certificate(io, m, c)?
             }
+            (State::ExpectCertificate(s), HandshakePayload::CompressedCertificate(cc)) => {
+                // RFC 8879 §4: only with an algorithm our CertificateRequest
+                // offered; the compressed message enters the transcript.
+                let c = crate::codec::compress::decode_compressed(
+                    cc,
+                    &super::pha::offered_compression(&s.config.cert_compression),
+                    s.config.policy.max_handshake_message,
+                )?;
+                io.negotiated.peer_cert_compression = Some(cc.algorithm);
+                s.handle_certificate(io, m, &c)?
+            }
             (State::ExpectCertificateVerify(s), HandshakePayload::CertificateVerify(cv)) => {
                 State::ExpectFinished(s.handle_certificate_verify(io, m, cv)?)
             }
@@ -110,6 +121,8 @@ struct Offer<'a> {
     cookie: Option<&'a [u8]>,
     record_size_limit: Option<u16>,
     early_data: bool,
+    compress_certificate: Option<&'a [crate::codec::enums::CertificateCompressionAlgorithm]>,
+    post_handshake_auth: bool,
 }
 
 fn gather(ch: &ClientHello) -> Offer<'_> {
@@ -128,6 +141,8 @@ fn gather(ch: &ClientHello) -> Offer<'_> {
             ClientExtension::Cookie(c) => o.cookie = Some(c),
             ClientExtension::RecordSizeLimit(l) => o.record_size_limit = Some(*l),
             ClientExtension::EarlyData => o.early_data = true,
+            ClientExtension::CompressCertificate(a) => o.compress_certificate = Some(a),
+            ClientExtension::PostHandshakeAuth => o.post_handshake_auth = true,
             // RFC 8446 §4.1.2: unknown or unused extensions are ignored.
             _ => {}
         }
@@ -349,6 +364,8 @@ impl ExpectClientHello {
 
         // ---- ServerHello ----
         transcript.add(&m.raw);
+        let ch_hash = transcript.current_hash();
+        io.negotiated.post_handshake_auth = o.post_handshake_auth;
         let (server_share, shared): (Option<KeyShareEntry>, Option<SharedSecret>) = match share {
             Some(entry) => {
                 let kx = p
@@ -402,6 +419,13 @@ impl ExpectClientHello {
             Auth::Certificate { .. } => None,
         };
         let early = keys::Early::new(p.as_ref(), suite.hash, psk_key)?;
+        if psk_key.is_some() {
+            // RFC 8446 §7.5: early_exporter_master_secret over the ClientHello.
+            *io.early_exporter = Some(keys::EarlyExporter {
+                ctx: ctx.clone(),
+                secret: early.early_exporter(p.as_ref(), ch_hash.as_ref())?,
+            });
+        }
         let hs = early.into_handshake(p.as_ref(), shared.as_ref().map(|s| s.as_bytes()))?;
         let th = transcript.current_hash();
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
@@ -461,6 +485,7 @@ impl ExpectClientHello {
             Auth::Certificate { identity, scheme } => {
                 let verifier = match &cfg.client_auth {
                     ClientAuth::None => None,
+                    _ if cfg.defer_client_auth && o.post_handshake_auth => None,
                     ClientAuth::Request(v) | ClientAuth::Require(v) => Some(v),
                 };
                 if let Some(v) = verifier {
@@ -472,6 +497,10 @@ impl ExpectClientHello {
                     if !roots.is_empty() {
                         exts.push(CrExtension::CertificateAuthorities(roots));
                     }
+                    let algs = super::pha::offered_compression(&cfg.cert_compression);
+                    if !algs.is_empty() {
+                        exts.push(CrExtension::CompressCertificate(algs));
+                    }
                     let cr = super::encode(
                         HandshakePayload::CertificateRequest(CertificateRequest {
                             context: Vec::new(),
@@ -482,8 +511,13 @@ impl ExpectClientHello {
                     transcript.add(&cr);
                     io.tx.queue_handshake(&cr);
                 }
-                let cert = super::encode(
-                    HandshakePayload::Certificate(CertificatePayload {
+                // RFC 8879 §3: compress only with an algorithm the client offered.
+                let alg = crate::codec::compress::choose(
+                    &cfg.cert_compression,
+                    o.compress_certificate.unwrap_or(&[]),
+                );
+                let cert = crate::codec::compress::certificate_message(
+                    CertificatePayload {
                         context: Vec::new(),
                         entries: identity
                             .chain
@@ -493,9 +527,9 @@ impl ExpectClientHello {
                                 extensions: Vec::new(),
                             })
                             .collect(),
-                    }),
-                    HandshakeType::CERTIFICATE,
-                );
+                    },
+                    alg,
+                )?;
                 transcript.add(&cert);
                 io.tx.queue_handshake(&cert);
                 let th = transcript.current_hash();
@@ -736,12 +770,15 @@ impl AwaitClient {
             let (k, iv) = s.client_app.read_keys(&s.ctx)?;
             io.rx.set_read_keys(k, iv)?
         };
-        Ok(PostHandshake::new(
-            Side::Server,
-            s.ctx,
-            s.server_app,
-            s.client_app,
-            s.master.exporter(p.as_ref(), s.exporter_hash.as_ref())?,
-        ))
+        let exporter = s.master.exporter(p.as_ref(), s.exporter_hash.as_ref())?;
+        let pha = super::pha::Pha::server(
+            s.config.clone(),
+            transcript,
+            io.negotiated.post_handshake_auth,
+        );
+        Ok(
+            PostHandshake::new(Side::Server, s.ctx, s.server_app, s.client_app, exporter)
+                .with_pha(pha),
+        )
     }
 }

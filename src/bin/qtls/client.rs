@@ -27,8 +27,17 @@ const VALUE_OPTS: &[&str] = &[
     "alpn",
     "key-shares",
     "timeout",
+    "compress-cert",
+    "exporter",
 ];
-const FLAGS: &[&str] = &["no-verify", "no-sni", "no-compat", "key-update"];
+const FLAGS: &[&str] = &[
+    "no-verify",
+    "no-sni",
+    "no-compat",
+    "key-update",
+    "post-handshake-auth",
+    "channel-binding",
+];
 
 pub fn run(argv: &[String]) -> i32 {
     match run_inner(argv) {
@@ -73,6 +82,8 @@ fn build_config(a: &Args) -> Result<ClientConfig, String> {
         cfg.key_shares = n.parse().map_err(|_| "--key-shares needs a number")?;
     }
     cfg.send_sni = !a.flag("no-sni");
+    cfg.post_handshake_auth = a.flag("post-handshake-auth");
+    cfg.cert_compression = common::parse_compress(a.value("compress-cert"))?;
     if a.flag("no-compat") {
         cfg.policy.middlebox_compat = false;
     }
@@ -111,6 +122,20 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     sock.set_read_timeout(Some(timeout)).ok();
     drive_handshake(&mut conn, &mut sock)?;
     eprintln!("{}", common::describe(&conn));
+    // --exporter LABEL:LEN (repeatable): RFC 8446 §7.5 with an empty
+    // context, which TLS 1.3 treats exactly like no context.
+    for spec in a.values("exporter") {
+        let (label, len) = common::parse_exporter(spec)?;
+        println!(
+            "- Exported keying material {label} ({len} bytes): {}",
+            common::exporter_hex(&conn, &label, len)?
+        );
+    }
+    if a.flag("channel-binding") {
+        let cb = conn.channel_binding().map_err(|e| e.to_string())?;
+        let hex: String = cb.iter().map(|b| format!("{b:02x}")).collect();
+        println!("- Channel binding 'tls-exporter': {hex}");
+    }
     if a.flag("key-update") {
         conn.key_update(true).map_err(|e| e.to_string())?;
     }
@@ -185,7 +210,15 @@ fn relay(
     let mut last_activity = Instant::now();
     let mut out = std::io::stdout();
     let mut buf = vec![0u8; 16384];
+    let mut reauths = 0u64;
     loop {
+        if conn.reauth_count() != reauths {
+            reauths = conn.reauth_count();
+            eprintln!(
+                "qtls client: answered post-handshake authentication: {:?}",
+                conn.reauth_status()
+            );
+        }
         // stdin -> connection
         while let Ok(msg) = rx.try_recv() {
             match msg {

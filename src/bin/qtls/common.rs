@@ -143,17 +143,65 @@ pub fn describe(conn: &Connection) -> String {
     if n.hello_retry {
         parts.push("hrr".into());
     }
+    if let Some(a) = n.peer_cert_compression {
+        parts.push(format!("peer-cert-compression={a:?}"));
+    }
     parts.join(" ")
 }
 
 /// What happened after the handshake, for the end of a connection's line:
 /// KeyUpdates each way and which side closed first.
 pub fn session_summary(conn: &Connection, closed_by: &str) -> String {
+    let reauth = match conn.reauth_count() {
+        0 => String::new(),
+        n => format!(" reauth={n}:{:?}", conn.reauth_status()),
+    };
     format!(
-        " key-updates-sent={} key-updates-received={} closed-by={closed_by}",
+        " key-updates-sent={} key-updates-received={}{reauth} closed-by={closed_by}",
         conn.key_updates_sent(),
         conn.key_updates_received()
     )
+}
+
+/// Parses `--compress-cert zlib,brotli`.
+pub fn parse_compress(
+    list: Option<&str>,
+) -> Result<Vec<qtls::codec::enums::CertificateCompressionAlgorithm>, String> {
+    use qtls::codec::enums::CertificateCompressionAlgorithm as A;
+    let Some(list) = list else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(|s| match s.trim().to_ascii_lowercase().as_str() {
+            "zlib" => Ok(A::ZLIB),
+            "brotli" => Ok(A::BROTLI),
+            other => Err(format!(
+                "--compress-cert: unknown algorithm {other:?} (zlib, brotli)"
+            )),
+        })
+        .collect()
+}
+
+/// Parses `--exporter LABEL:LEN`.
+pub fn parse_exporter(spec: &str) -> Result<(String, usize), String> {
+    let (label, len) = spec.rsplit_once(':').ok_or("--exporter needs LABEL:LEN")?;
+    let len: usize = len
+        .parse()
+        .map_err(|_| "--exporter: LEN must be a number")?;
+    if len == 0 || len > 255 * 64 {
+        return Err("--exporter: LEN out of range".into());
+    }
+    Ok((label.to_string(), len))
+}
+
+/// The RFC 8446 §7.5 exporter value for `--exporter`, in upper-case hex
+/// (as gnutls-cli and openssl print it). TLS 1.3 makes no difference
+/// between no context and an empty one (§7.5), so the context is empty.
+pub fn exporter_hex(conn: &Connection, label: &str, len: usize) -> Result<String, String> {
+    let mut out = vec![0u8; len];
+    conn.export_keying_material(label.as_bytes(), b"", &mut out)
+        .map_err(|e| format!("exporter: {e}"))?;
+    Ok(out.iter().map(|b| format!("{b:02X}")).collect())
 }
 
 /// The verifier for `--ca` on a client: path validation to the CAs in the

@@ -26,6 +26,16 @@ commands:
   psk      add or replace a keys.psk entry like psktool (psk -u USER -p FILE [-s BYTES])
   priority GnuTLS priority strings: --list [STR] prints them as gnutls-cli --list does
 
+Post-handshake features:
+  server: --client-ca CA --defer-client-auth (ask only after the handshake, when the client
+          offers post_handshake_auth); --http serves GET /reauth (post-handshake client
+          authentication) and GET /keyupdate; --exporter LABEL:LEN and --channel-binding add
+          the exported value / RFC 9266 tls-exporter to the connection line
+  client: --post-handshake-auth (offer it and answer from --cert/--key, or with no
+          certificate); --exporter LABEL:LEN (repeatable; TLS 1.3 treats no context and an
+          empty context alike, so the context is empty) and --channel-binding print hex
+  both:   --compress-cert zlib,brotli (RFC 8879, off by default as in GnuTLS)
+
 QEMU mode of server and client: --creds-dir DIR (x509) or --psk-dir DIR [--username U],
   with --priority P, --no-verify-peer, --no-sanity-check, --password-file F,
   --authz-dn PATTERN (repeatable, GLib glob on the peer DN), --hostname NAME (client)

@@ -1,12 +1,18 @@
 //! `qtls server`: accepts connections one after another on a TCP address and
 //! answers them (echo, HTTP, or copy to stdout), logging one line each.
+//!
+//! In `--http` mode, `GET /reauth` asks the client for its certificate
+//! after the handshake (post-handshake authentication) before answering,
+//! and `GET /keyupdate` sends a KeyUpdate (update_requested) first; the
+//! page says what happened.
 
 use crate::args::Args;
 use crate::common;
 use crate::qemu;
 use qtls::config::{ClientAuth, PskList, ServerConfig};
-use qtls::conn::Connection;
+use qtls::conn::{Connection, ReauthStatus};
 use qtls::io::TlsStream;
+use qtls::time::UnixTime;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
@@ -23,6 +29,8 @@ const VALUE_OPTS: &[&str] = &[
     "priority",
     "count",
     "alpn",
+    "compress-cert",
+    "exporter",
 ];
 const FLAGS: &[&str] = &[
     "echo",
@@ -31,6 +39,8 @@ const FLAGS: &[&str] = &[
     "no-compat",
     "server-precedence",
     "hrr-cookie",
+    "defer-client-auth",
+    "channel-binding",
 ];
 
 pub fn run(argv: &[String]) -> i32 {
@@ -75,6 +85,8 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
         cfg.policy.server_precedence = true;
     }
     cfg.hrr_cookie = a.flag("hrr-cookie");
+    cfg.defer_client_auth = a.flag("defer-client-auth");
+    cfg.cert_compression = common::parse_compress(a.value("compress-cert"))?;
     cfg.alpn = a
         .values("alpn")
         .iter()
@@ -110,6 +122,10 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     } else {
         Mode::Stdout
     };
+    let exporter = match a.value("exporter") {
+        Some(spec) => Some(common::parse_exporter(spec)?),
+        None => None,
+    };
     let mut served = 0u64;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -117,7 +133,13 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
             .peer_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        match serve(&cfg, stream, mode) {
+        match serve(
+            &cfg,
+            stream,
+            mode,
+            exporter.as_ref(),
+            a.flag("channel-binding"),
+        ) {
             Ok(desc) => eprintln!("connection from {peer}: {desc}"),
             Err(e) => eprintln!("connection from {peer}: error: {e}"),
         }
@@ -136,12 +158,27 @@ enum Mode {
     Stdout,
 }
 
-fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<String, String> {
+fn serve(
+    cfg: &Arc<ServerConfig>,
+    stream: TcpStream,
+    mode: Mode,
+    exporter: Option<&(String, usize)>,
+    channel_binding: bool,
+) -> Result<String, String> {
     stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
     let conn = Connection::server(cfg.clone()).map_err(|e| e.to_string())?;
     let mut tls = TlsStream::new(conn, stream);
     tls.handshake().map_err(|e| e.to_string())?;
-    let desc = common::describe(tls.conn());
+    let mut desc = common::describe(tls.conn());
+    if let Some((label, len)) = exporter {
+        let hex = common::exporter_hex(tls.conn(), label, *len)?;
+        desc.push_str(&format!(" exporter={hex}"));
+    }
+    if channel_binding {
+        let cb = tls.conn().channel_binding().map_err(|e| e.to_string())?;
+        let hex: String = cb.iter().map(|b| format!("{b:02x}")).collect();
+        desc.push_str(&format!(" tls-exporter={hex}"));
+    }
     let mut buf = vec![0u8; 16384];
     match mode {
         Mode::Echo => loop {
@@ -168,7 +205,25 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
                     break;
                 }
             }
-            let body = format!("<html><body>qtls: {desc}</body></html>\n");
+            let path = req
+                .split(|b| *b == b' ')
+                .nth(1)
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .unwrap_or_default();
+            let action = match path.as_str() {
+                "/reauth" => reauth(&mut tls)?,
+                "/keyupdate" => {
+                    // update_requested; the page goes out under the new keys.
+                    // The client's answering KeyUpdate is not waited for:
+                    // OpenSSL sends it only with its next write.
+                    tls.conn_mut()
+                        .key_update(true)
+                        .map_err(|e| format!("{desc}; key update: {e}"))?;
+                    "key update sent".to_string()
+                }
+                _ => String::new(),
+            };
+            let body = format!("<html><body>qtls: {desc}<br>{action}</body></html>\n");
             let resp = format!(
                 "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
@@ -199,4 +254,39 @@ fn serve(cfg: &Arc<ServerConfig>, stream: TcpStream, mode: Mode) -> Result<Strin
         "{desc}{}",
         common::session_summary(tls.conn(), closed_by)
     ))
+}
+
+/// `GET /reauth`: post-handshake client authentication, waiting for the
+/// client's answer. Returns the line for the page.
+fn reauth(tls: &mut TlsStream<TcpStream>) -> Result<String, String> {
+    // A refused request (the client did not offer post_handshake_auth, no
+    // --client-ca) is reported on the page; the connection goes on.
+    if let Err(e) = tls.conn_mut().request_client_auth(UnixTime::now()) {
+        eprintln!("qtls server: post-handshake authentication refused: {e}");
+        return Ok(format!("reauth: refused: {e}"));
+    }
+    let mut early_data = Vec::new();
+    tls.process_until(
+        |c| c.reauth_status() != ReauthStatus::Pending,
+        &mut early_data,
+    )
+    .map_err(|e| format!("reauth: {e}"))?;
+    let status = tls.conn().reauth_status();
+    eprintln!("qtls server: post-handshake authentication: {status:?}");
+    Ok(match status {
+        ReauthStatus::Authenticated => {
+            let n = tls.conn().negotiated();
+            let subject = n
+                .peer_certificates
+                .first()
+                .and_then(|c| qtls::x509::summarize(c).ok())
+                .and_then(|s| qtls::x509::dn_string(s.subject))
+                .unwrap_or_default();
+            format!(
+                "reauth: authenticated as {subject} ({:?})",
+                n.client_signature_scheme
+            )
+        }
+        other => format!("reauth: {other:?}"),
+    })
 }
