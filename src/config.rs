@@ -171,6 +171,11 @@ pub struct Policy {
     pub max_handshake_message: usize,
     /// Longest peer certificate chain accepted.
     pub max_chain_len: usize,
+    /// Session tickets and resumption (off with GnuTLS `%NO_TICKETS`): a
+    /// server issues and accepts tickets only when this is set (and it has a
+    /// [`crate::session_store::TicketConfig`]); a client stores and offers
+    /// them only when it is.
+    pub tickets: bool,
 }
 
 impl Policy {
@@ -229,6 +234,7 @@ impl Policy {
             record_size_limit: None,
             max_handshake_message: DEFAULT_MAX_HANDSHAKE_MESSAGE,
             max_chain_len: DEFAULT_MAX_CHAIN_LEN,
+            tickets: true,
         }
     }
 
@@ -261,6 +267,9 @@ pub struct ClientConfig {
     pub send_sni: bool,
     /// How many key shares to send in the first ClientHello (1 or 2).
     pub key_shares: usize,
+    /// Where tickets are kept and found (per server name); `None` disables
+    /// resumption on this client.
+    pub session_store: Option<Arc<dyn crate::session_store::ClientSessionStore>>,
 }
 
 impl ClientConfig {
@@ -276,6 +285,7 @@ impl ClientConfig {
             alpn: Vec::new(),
             send_sni: true,
             key_shares: 2,
+            session_store: None,
         }
     }
 
@@ -302,6 +312,10 @@ pub struct ServerConfig {
     pub alpn: Vec<Vec<u8>>,
     /// Send a cookie in every HelloRetryRequest.
     pub hrr_cookie: bool,
+    /// Session tickets to issue and accept; `None` issues none.
+    pub tickets: Option<crate::session_store::TicketConfig>,
+    /// Whether 0-RTT is accepted (needs `tickets`); `None` rejects it.
+    pub early_data: Option<crate::session_store::EarlyDataConfig>,
 }
 
 impl ServerConfig {
@@ -316,6 +330,8 @@ impl ServerConfig {
             client_auth: ClientAuth::None,
             alpn: Vec::new(),
             hrr_cookie: false,
+            tickets: None,
+            early_data: None,
         }
     }
 
@@ -324,6 +340,19 @@ impl ServerConfig {
         validate_policy(&self.policy)?;
         if self.identities.is_empty() && self.psk_store.is_none() {
             return Err(ConfigError::NoCredentials.into());
+        }
+        if let Some(e) = &self.early_data {
+            let cache = self.tickets.as_ref().and_then(|t| t.cache.as_ref());
+            if matches!(
+                e.anti_replay,
+                crate::session_store::AntiReplay::SingleUseTickets
+            ) && cache.is_none()
+            {
+                return Err(ConfigError::InvalidParameter(
+                    "single-use 0-RTT tickets need a session cache",
+                )
+                .into());
+            }
         }
         Ok(())
     }

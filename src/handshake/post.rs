@@ -17,6 +17,8 @@ pub(crate) struct PostHandshake {
     ours: AppTraffic,
     theirs: AppTraffic,
     exporter: crate::key_schedule::ExporterSecret,
+    /// Client: turns NewSessionTickets into stored tickets.
+    resumption: Option<super::tickets::ClientResumption>,
 }
 
 impl PostHandshake {
@@ -33,7 +35,13 @@ impl PostHandshake {
             ours,
             theirs,
             exporter,
+            resumption: None,
         }
+    }
+
+    /// Client: keeps what storing tickets needs.
+    pub(crate) fn set_resumption(&mut self, r: super::tickets::ClientResumption) {
+        self.resumption = Some(r);
     }
 
     /// Sends a KeyUpdate under the current keys, then moves our sending
@@ -76,8 +84,10 @@ impl PostHandshake {
                 }
                 Ok((true, answer))
             }
-            (HandshakePayload::NewSessionTicket(_), Side::Client) => {
-                // Tickets are accepted and not stored until resumption exists.
+            (HandshakePayload::NewSessionTicket(nst), Side::Client) => {
+                if let Some(r) = &self.resumption {
+                    r.accept(nst)?;
+                }
                 Ok((false, false))
             }
             // RFC 8446 §4.6.2: we never send post_handshake_auth, so a
