@@ -143,6 +143,14 @@ pub fn describe(conn: &Connection) -> String {
     if n.hello_retry {
         parts.push("hrr".into());
     }
+    if n.resumed {
+        parts.push("resumed".into());
+    }
+    match n.early_data {
+        qtls::session_store::EarlyDataStatus::Accepted => parts.push("early-data=accepted".into()),
+        qtls::session_store::EarlyDataStatus::Rejected => parts.push("early-data=rejected".into()),
+        _ => {}
+    }
     parts.join(" ")
 }
 
