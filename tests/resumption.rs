@@ -408,3 +408,40 @@ fn early_data_after_handshake_start_is_misuse() {
         Err(Error::ApiMisuse(qtls::error::ApiMisuse::WrongState(_)))
     ));
 }
+
+#[test]
+fn early_data_skipped_after_hello_retry_request() {
+    let mut s = setup(Some(window(1024)));
+    s.server.policy.groups = vec![qtls::codec::enums::NamedGroup::SECP384R1];
+    first(&s);
+    let mut p = early_pair(&s, s.server.clone(), b"never read");
+    run(&mut p, later(3)).expect("resumption after HRR");
+    for side in [&p.client, &p.server] {
+        assert!(side.negotiated().hello_retry);
+        assert!(side.negotiated().resumed);
+        assert_eq!(side.negotiated().early_data, EarlyDataStatus::Rejected);
+    }
+    assert!(p.server.take_early_data().is_empty());
+    assert_eq!(p.send(Who::Client, b"after"), b"after");
+}
+
+#[test]
+fn no_tickets_priority_flag_turns_tickets_off() {
+    let p = provider();
+    let base = qtls::config::Policy::default_for(p.as_ref());
+    let on = qtls::policy::ResolvedPriority::parse("NORMAL", None)
+        .and_then(|r| r.to_policy(&base, p.as_ref()))
+        .unwrap();
+    assert!(on.tickets);
+    let off = qtls::policy::ResolvedPriority::parse("NORMAL:%NO_TICKETS", None)
+        .and_then(|r| r.to_policy(&base, p.as_ref()))
+        .unwrap();
+    assert!(!off.tickets);
+    // A server resolved from %NO_TICKETS neither issues nor accepts tickets.
+    let mut s = setup(None);
+    s.server.policy = off;
+    let mut pair = Pair::new(s.client.clone(), s.server.clone());
+    run(&mut pair, NOW).unwrap();
+    read_all(&mut pair.client);
+    assert_eq!(s.store.count("localhost"), 0);
+}
