@@ -445,3 +445,19 @@ fn no_tickets_priority_flag_turns_tickets_off() {
     read_all(&mut pair.client);
     assert_eq!(s.store.count("localhost"), 0);
 }
+
+#[test]
+fn no_tickets_after_client_certificate() {
+    let mut s = setup(None);
+    let client_pki = common::pair::pki(KeyType::EcdsaP256, true);
+    s.client.identities.push(client_pki.identity);
+    s.server.client_auth =
+        qtls::config::ClientAuth::Require(Arc::new(qtls::verify::PinnedCertVerifier::new(vec![
+            client_pki.leaf.der().to_vec(),
+        ])));
+    let mut p = Pair::new(s.client.clone(), s.server.clone());
+    run(&mut p, NOW).unwrap();
+    assert!(p.server.negotiated().client_signature_scheme.is_some());
+    read_all(&mut p.client);
+    assert_eq!(s.store.count("localhost"), 0);
+}

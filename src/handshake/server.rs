@@ -618,7 +618,11 @@ impl ExpectClientHello {
         offered: &OfferedPsks,
     ) -> Result<Option<PskCandidate>, Error> {
         let cfg = &self.config;
-        let resumption = cfg.policy.tickets && cfg.tickets.is_some();
+        // Tickets never stand for a client certificate (none is issued after
+        // one was given), so a server that requires one takes no tickets.
+        let resumption = cfg.policy.tickets
+            && cfg.tickets.is_some()
+            && !matches!(cfg.client_auth, ClientAuth::Require(_));
         if !resumption {
             let Some(store) = cfg.psk_store.as_ref() else {
                 return Ok(None);
@@ -905,7 +909,10 @@ impl AwaitClient {
             let (k, iv) = s.client_app.read_keys(&s.ctx)?;
             io.rx.set_read_keys(k, iv)?
         };
-        if s.config.tickets.is_some() {
+        // Tickets do not carry the client's certificate: a client that
+        // authenticated with one gets none, so resumption never stands in
+        // for a certificate check.
+        if s.config.tickets.is_some() && s.client_cert.is_empty() {
             let th = transcript.current_hash();
             let resumption = s.master.resumption(p.as_ref(), th.as_ref())?;
             tickets::send_tickets(io, &s.config, &s.ctx, &resumption)?;
