@@ -1802,6 +1802,123 @@ pha_cells() {
         pair --client-log '^TLS1\.3 ' --no-client-log 'peer-cert-compression' \
         srv_qtls --cert "$G/server-rsa-cert.pem" --key "$G/server-rsa-key.pem" --compress-cert zlib -- \
         cli_qtls --ca "$G/ca-cert.pem" --compress-cert brotli
+# === Resumption and 0-RTT cells ===================================================================
+#
+# Issue 8: session tickets both ways. qtls server issues tickets (--tickets N) and accepts 0-RTT
+# (--early-data BYTES); qtls client --resume makes a second connection from a ticket of the
+# first and prints `resumed: yes|no`; --early-data FILE sends FILE as 0-RTT on that second
+# connection and prints `early data: accepted|rejected`.
+
+# openssl_resume_cell OPENSSL_CLI_FN [EARLY]: s_client twice against a qtls server, the second
+# time from the session the first saved (-sess_out / -sess_in), with 0-RTT when EARLY is set.
+openssl_resume_cell() {
+    local cli="$1" early="${2:-}"
+    local ecdsa=(--cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem")
+    PORT="$(free_port)" || fail "no free port"
+    srv_qtls "${ecdsa[@]}" --tickets 2 --early-data 16384
+    "$cli" -CAfile "$G/ca-cert.pem" -sess_out "$CELL_DIR/sess.pem" ||
+        fail "first client exited with status $?"
+    mv "$CELL_DIR/client.log" "$CELL_DIR/client-first.log"
+    [ -s "$CELL_DIR/sess.pem" ] || fail "s_client saved no session (no ticket?)"
+    local args=(-CAfile "$G/ca-cert.pem" -sess_in "$CELL_DIR/sess.pem")
+    if [ -n "$early" ]; then
+        printf 'early-%s\n' "$TOKEN" >"$CELL_DIR/early.txt"
+        args+=(-early_data "$CELL_DIR/early.txt")
+    fi
+    "$cli" "${args[@]}" || fail "resuming client exited with status $?"
+    grep -qF -f "$CELL_DIR/expected" "$CELL_DIR/client.log" || fail "no reply to the token"
+    grep -q 'Reused, TLSv1\.3' "$CELL_DIR/client.log" || fail "s_client did not resume"
+    wait_for_log "$SERVER_LOG" "$(qsrv '[a-zA-Z0-9]+' 'resumed')" ||
+        fail "qtls server did not log a resumed session"
+    if [ -n "$early" ]; then
+        grep -q 'Early data was accepted' "$CELL_DIR/client.log" || fail "0-RTT not accepted"
+        wait_for_log "$SERVER_LOG" 'early-data=accepted' || fail "server did not accept 0-RTT"
+        # The echo server sends the early data back once the handshake is done.
+        grep -qF "early-$TOKEN" "$CELL_DIR/client.log" || fail "early data not echoed"
+    fi
+}
+
+# gnutls_resume_cell [EARLY]: gnutls-cli --resume (--earlydata FILE) against a qtls server.
+gnutls_resume_cell() {
+    local early="${1:-}"
+    local ecdsa=(--cert "$G/server-ecdsa-cert.pem" --key "$G/server-ecdsa-key.pem")
+    PORT="$(free_port)" || fail "no free port"
+    srv_qtls "${ecdsa[@]}" --tickets 2 --early-data 16384
+    local args=(--x509cafile "$G/ca-cert.pem" --resume --waitresumption)
+    if [ -n "$early" ]; then
+        printf 'early-%s\n' "$TOKEN" >"$CELL_DIR/early.txt"
+        args+=(--earlydata "$CELL_DIR/early.txt")
+    fi
+    cli_gnutls "${args[@]}" || fail "gnutls-cli exited with status $?"
+    grep -qF -f "$CELL_DIR/expected" "$CELL_DIR/client.log" || fail "no reply to the token"
+    grep -q '\*\*\* This is a resumed session' "$CELL_DIR/client.log" || fail "gnutls-cli did not resume"
+    wait_for_log "$SERVER_LOG" "$(qsrv '[a-zA-Z0-9]+' 'resumed')" ||
+        fail "qtls server did not log a resumed session"
+    if [ -n "$early" ]; then
+        wait_for_log "$SERVER_LOG" 'early-data=accepted' || fail "server did not accept 0-RTT"
+        grep -qF "early-$TOKEN" "$CELL_DIR/client.log" || fail "early data not echoed"
+    fi
+}
+
+# qtls_early_cell SERVER_FN [ARGS...]: qtls client --early-data against a peer server whose
+# body mode reads 0-RTT but sends no reply (s_server without -rev): the client gets EOF on
+# stdin, sends its data and closes; the server must print the early data.
+qtls_early_cell() {
+    PORT="$(free_port)" || fail "no free port"
+    "$@"
+    printf 'early-%s\n' "$TOKEN" >"$CELL_DIR/early.txt"
+    local rc=0
+    timeout -k 2 "$PEER_TIMEOUT" "$QTLS_BIN" client "127.0.0.1:$PORT" --host localhost \
+        --ca "$G/ca-cert.pem" --early-data "$CELL_DIR/early.txt" \
+        </dev/null >"$CELL_DIR/client.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || fail "qtls client exited with status $rc"
+    grep -q 'resumed: yes' "$CELL_DIR/client.log" || fail "qtls client did not resume"
+    grep -q 'early data: accepted' "$CELL_DIR/client.log" || fail "0-RTT not accepted"
+    wait_for_log "$SERVER_LOG" "early-$TOKEN" || fail "server did not print the early data"
+}
+
+srv_openssl30_early() {
+    need OPENSSL30
+    start_server openssl30 "$OPENSSL30" s_server -accept "127.0.0.1:$PORT" \
+        -cert "$G/server-ecdsa-cert.pem" -key "$G/server-ecdsa-key.pem" -early_data
+}
+
+srv_openssl35_early() {
+    need OPENSSL35
+    start_server openssl35 "$OPENSSL35" s_server -accept "127.0.0.1:$PORT" \
+        -cert "$G/server-ecdsa-cert.pem" -key "$G/server-ecdsa-key.pem" -early_data
+}
+
+resumption_cells() {
+    local g=(srv_gnutls --x509certfile "$G/server-ecdsa-cert.pem" --x509keyfile "$G/server-ecdsa-key.pem")
+    # qtls client resumes against each peer server.
+    QTLS_CHECKS=(--client-log '^qtls client: resumed: yes' --client-log "$(qcli '[a-zA-Z0-9]+' 'resumed')")
+    qtls_client_cell qtls-client/gnutls-serv/resume "${g[@]}" -- --ca "$G/ca-cert.pem" --resume
+    qtls_client_cell qtls-client/openssl30/resume \
+        srv_openssl30 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem" --resume
+    qtls_client_cell qtls-client/openssl35/resume \
+        srv_openssl35 -cert "$O/server-ecdsa-cert.pem" -key "$O/server-ecdsa-key.pem" -- \
+        --ca "$O/ca-cert.pem" --resume
+    QTLS_CHECKS=()
+    # Peer clients resume against the qtls server.
+    cell qtls-server/gnutls-cli/resume gnutls_resume_cell
+    cell qtls-server/openssl30/resume openssl_resume_cell cli_openssl30
+    cell qtls-server/openssl35/resume openssl_resume_cell cli_openssl35
+    # 0-RTT: qtls client to each peer server, each peer client to the qtls server.
+    # gnutls-serv --echo echoes the token but never prints or echoes 0-RTT data: the client's
+    # status line and gnutls-serv's own resumed-session line are the evidence.
+    printf 'early-%s\n' "$TOKEN" >"$WORK/early-gnutls.txt"
+    QTLS_CHECKS=(--client-log '^qtls client: early data: accepted' --client-log 'early-data=accepted'
+        --server-log '\*\*\* This is a resumed session')
+    qtls_client_cell qtls-client/gnutls-serv/early-data \
+        "${g[@]}" --earlydata --maxearlydata 16384 -- --ca "$G/ca-cert.pem" --early-data "$WORK/early-gnutls.txt"
+    QTLS_CHECKS=()
+    cell qtls-client/openssl30/early-data qtls_early_cell srv_openssl30_early
+    cell qtls-client/openssl35/early-data qtls_early_cell srv_openssl35_early
+    cell qtls-server/gnutls-cli/early-data gnutls_resume_cell early
+    cell qtls-server/openssl30/early-data openssl_resume_cell cli_openssl30 early
+    cell qtls-server/openssl35/early-data openssl_resume_cell cli_openssl35 early
 }
 
 # --- Main -----------------------------------------------------------------------------------
@@ -1824,6 +1941,7 @@ qtls_cells
 priority_cells
 qtls_qemu_cells
 pha_cells
+resumption_cells
 
 kill_groups "$WORK/pgids"
 if [ "$FAILED" -eq 0 ] && [ "${INTEROP_KEEP:-0}" != 1 ]; then

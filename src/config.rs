@@ -173,6 +173,11 @@ pub struct Policy {
     pub max_handshake_message: usize,
     /// Longest peer certificate chain accepted.
     pub max_chain_len: usize,
+    /// Session tickets and resumption (off with GnuTLS `%NO_TICKETS`): a
+    /// server issues and accepts tickets only when this is set (and it has a
+    /// [`crate::session_store::TicketConfig`]); a client stores and offers
+    /// them only when it is.
+    pub tickets: bool,
 }
 
 impl Policy {
@@ -231,6 +236,7 @@ impl Policy {
             record_size_limit: None,
             max_handshake_message: DEFAULT_MAX_HANDSHAKE_MESSAGE,
             max_chain_len: DEFAULT_MAX_CHAIN_LEN,
+            tickets: true,
         }
     }
 
@@ -274,6 +280,9 @@ pub struct ClientConfig {
     /// CertificateRequest allows, preferred first. Empty (off) by default,
     /// as in GnuTLS; see [`crate::codec::compress::supported_algorithms`].
     pub cert_compression: Vec<CertificateCompressionAlgorithm>,
+    /// Where tickets are kept and found (per server name); `None` disables
+    /// resumption on this client.
+    pub session_store: Option<Arc<dyn crate::session_store::ClientSessionStore>>,
 }
 
 impl ClientConfig {
@@ -291,6 +300,7 @@ impl ClientConfig {
             key_shares: 2,
             post_handshake_auth: false,
             cert_compression: Vec::new(),
+            session_store: None,
         }
     }
 
@@ -328,6 +338,10 @@ pub struct ServerConfig {
     /// applies to that request). Clients without post_handshake_auth are
     /// asked during the handshake as usual.
     pub defer_client_auth: bool,
+    /// Session tickets to issue and accept; `None` issues none.
+    pub tickets: Option<crate::session_store::TicketConfig>,
+    /// Whether 0-RTT is accepted (needs `tickets`); `None` rejects it.
+    pub early_data: Option<crate::session_store::EarlyDataConfig>,
 }
 
 impl ServerConfig {
@@ -344,6 +358,8 @@ impl ServerConfig {
             hrr_cookie: false,
             cert_compression: Vec::new(),
             defer_client_auth: false,
+            tickets: None,
+            early_data: None,
         }
     }
 
@@ -352,6 +368,19 @@ impl ServerConfig {
         validate_policy(&self.policy)?;
         if self.identities.is_empty() && self.psk_store.is_none() {
             return Err(ConfigError::NoCredentials.into());
+        }
+        if let Some(e) = &self.early_data {
+            let cache = self.tickets.as_ref().and_then(|t| t.cache.as_ref());
+            if matches!(
+                e.anti_replay,
+                crate::session_store::AntiReplay::SingleUseTickets
+            ) && cache.is_none()
+            {
+                return Err(ConfigError::InvalidParameter(
+                    "single-use 0-RTT tickets need a session cache",
+                )
+                .into());
+            }
         }
         Ok(())
     }

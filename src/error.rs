@@ -107,6 +107,8 @@ pub enum PeerMisbehaved {
     SequenceExhausted,
     /// A post-handshake message came before the handshake finished (`unexpected_message`).
     EarlyPostHandshake,
+    /// More 0-RTT data than max_early_data_size (`unexpected_message`, RFC 8446 §4.2.10).
+    TooMuchEarlyData,
 }
 
 /// The peer and we share no parameters. Each variant names its alert in [`Error::alert`].
@@ -239,7 +241,8 @@ impl Error {
                 | PeerMisbehaved::TooManyEmptyRecords
                 | PeerMisbehaved::TooManyCcs
                 | PeerMisbehaved::TooManyKeyUpdates
-                | PeerMisbehaved::EarlyPostHandshake => A::UNEXPECTED_MESSAGE,
+                | PeerMisbehaved::EarlyPostHandshake
+                | PeerMisbehaved::TooMuchEarlyData => A::UNEXPECTED_MESSAGE,
                 PeerMisbehaved::IllegalParameter(_) => A::ILLEGAL_PARAMETER,
                 PeerMisbehaved::UnsolicitedExtension(_) => A::UNSUPPORTED_EXTENSION,
                 PeerMisbehaved::BadFinished

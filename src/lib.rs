@@ -48,6 +48,7 @@ pub mod provider;
 #[cfg(feature = "std")]
 pub mod qemu;
 pub mod record;
+pub mod session_store;
 pub mod suites;
 pub mod time;
 pub mod transcript;

@@ -100,6 +100,12 @@ pub struct Negotiated {
     /// The algorithm the peer's handshake Certificate was compressed with
     /// (RFC 8879), if it was.
     pub peer_cert_compression: Option<crate::codec::enums::CertificateCompressionAlgorithm>,
+    /// Whether the session was resumed from a ticket.
+    pub resumed: bool,
+    /// What became of 0-RTT data.
+    pub early_data: crate::session_store::EarlyDataStatus,
+    /// Bytes of 0-RTT data sent (client).
+    pub early_data_len: usize,
 }
 
 /// A test hook over our own outgoing handshake messages (feature `test-hooks`).
@@ -129,6 +135,8 @@ pub struct Connection {
     key_updates_received: u64,
     post: Option<alloc::boxed::Box<handshake::PostHandshake>>,
     early_exporter: Option<handshake::keys::EarlyExporter>,
+    /// 0-RTT data received (server) and not yet taken.
+    early_data: Vec<u8>,
 }
 
 impl core::fmt::Debug for Connection {
@@ -176,6 +184,7 @@ impl Connection {
             key_updates_received: 0,
             post: None,
             early_exporter: None,
+            early_data: Vec::new(),
         }
     }
 
@@ -274,6 +283,32 @@ impl Connection {
         &self.negotiated
     }
 
+    /// Client: sets data to send as 0-RTT, before the first call to
+    /// [`Connection::handshake`]. It is sent only if the stored ticket
+    /// allows early data, and at most the ticket's max_early_data_size
+    /// bytes of it; [`Negotiated::early_data`] tells what became of it and
+    /// [`Connection::early_data_sent`] how much went. Data that was not
+    /// accepted must be written again after the handshake.
+    pub fn set_early_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        let ok = self.state.as_mut().is_some_and(|s| s.set_early_data(data));
+        if ok {
+            Ok(())
+        } else {
+            Err(ApiMisuse::WrongState("early data after the handshake started").into())
+        }
+    }
+
+    /// Client: how many bytes of the early data were sent as 0-RTT.
+    pub fn early_data_sent(&self) -> usize {
+        self.negotiated.early_data_len
+    }
+
+    /// Server: takes the 0-RTT data received so far (accepted early data
+    /// arrives before the handshake completes).
+    pub fn take_early_data(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.early_data)
+    }
+
     /// The error that ended this connection, if any.
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
@@ -293,10 +328,15 @@ impl Connection {
             self.state = Some(state);
         }
         while !self.handshake_done {
-            let msg = match hs.rx.next(false)? {
+            let early = hs.rx.early_open();
+            let msg = match hs.rx.next(early)? {
                 Received::Handshake(m) => m,
                 Received::None => break,
                 Received::Closed => return Err(Error::UnexpectedEof),
+                Received::AppData if early => {
+                    hs.rx.take_early(&mut self.early_data)?;
+                    continue;
+                }
                 Received::AppData => {
                     return Err(PeerMisbehaved::UnexpectedMessage.into());
                 }

@@ -54,6 +54,8 @@ pub(crate) struct Receiver {
     ccs_seen: u32,
     /// Early data still to be skipped (a rejected 0-RTT attempt), in bytes.
     skip_early: Option<usize>,
+    /// Accepted 0-RTT bytes still allowed (server, until EndOfEarlyData).
+    early_budget: Option<usize>,
     handshake_done_ccs_forbidden: bool,
 }
 
@@ -70,6 +72,7 @@ impl Receiver {
             empty_records: 0,
             ccs_seen: 0,
             skip_early: None,
+            early_budget: None,
             handshake_done_ccs_forbidden: false,
         }
     }
@@ -142,6 +145,31 @@ impl Receiver {
             .ok_or(PeerMisbehaved::KeyChangeNotAligned)?;
         self.opener = Some(RecordOpener::new(key, iv, proof));
         self.skip_early = None;
+        self.early_budget = None;
+        Ok(())
+    }
+
+    /// Accepts up to `max` bytes of 0-RTT data under the keys just installed.
+    pub(crate) fn accept_early_data(&mut self, max: usize) {
+        self.early_budget = Some(max);
+    }
+
+    /// True while accepted 0-RTT data may arrive.
+    pub(crate) fn early_open(&self) -> bool {
+        self.early_budget.is_some()
+    }
+
+    /// Moves decrypted 0-RTT data to `out`. RFC 8446 §4.2.10: more than
+    /// max_early_data_size is unexpected_message.
+    pub(crate) fn take_early(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let n = self.app.len();
+        let left = self.early_budget.unwrap_or(0);
+        if n > left {
+            return Err(PeerMisbehaved::TooMuchEarlyData.into());
+        }
+        self.early_budget = Some(left - n);
+        out.extend_from_slice(self.buf.get(self.app.clone()).unwrap_or(&[]));
+        self.app = 0..0;
         Ok(())
     }
 
@@ -199,6 +227,15 @@ impl Receiver {
 
             let (typ, range) = if header.typ == ContentType::APPLICATION_DATA {
                 let Some(opener) = self.opener.as_mut() else {
+                    // RFC 8446 §4.2.10: 0-RTT records after a HelloRetryRequest are skipped.
+                    if let Some(left) = self.skip_early {
+                        let n = usize::from(header.len);
+                        if n > left {
+                            return Err(PeerMisbehaved::UnexpectedMessage.into());
+                        }
+                        self.skip_early = Some(left - n);
+                        continue;
+                    }
                     return Err(PeerMisbehaved::UnexpectedMessage.into());
                 };
                 let payload = self

@@ -89,6 +89,15 @@ impl Sender {
         Ok(())
     }
 
+    /// Drops the write protection (the client's 0-RTT keys when a
+    /// HelloRetryRequest makes the second ClientHello plaintext again).
+    pub(crate) fn clear_sealer(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.sealer = None;
+        self.ccs_owed = false;
+        Ok(())
+    }
+
     /// Like [`Sender::set_sealer`], with the compatibility ChangeCipherSpec
     /// (RFC 8446 §D.4) written just before the first protected record,
     /// whichever comes first: the client's second flight or an alert that

@@ -17,9 +17,10 @@ use crate::codec::handshake::{
     CertificateEntry, CertificatePayload, CertificateVerify, ClientHello, HandshakePayload,
     HelloRetryRequest, ServerHello,
 };
-use crate::config::{ClientConfig, ExternalPsk};
+use crate::config::ClientConfig;
 use crate::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
 use crate::provider::ActiveKeyExchange;
+use crate::session_store::StoredTicket;
 use crate::suites;
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -41,6 +42,7 @@ pub(crate) enum State {
 pub(crate) struct Start {
     config: Arc<ClientConfig>,
     server_name: Option<String>,
+    early_data: Option<Vec<u8>>,
 }
 
 /// Builds the initial state.
@@ -51,6 +53,7 @@ pub(crate) fn start(
     Ok(HandshakeState::Client(State::Start(Box::new(Start {
         config,
         server_name: server_name.map(|s| s.to_string()),
+        early_data: None,
     }))))
 }
 
@@ -61,7 +64,7 @@ pub(crate) struct ExpectServerHello {
     random: [u8; 32],
     session_id: Vec<u8>,
     shares: Vec<Box<dyn ActiveKeyExchange>>,
-    psks: Vec<ExternalPsk>,
+    psks: Vec<OfferedPsk>,
     /// Raw handshake messages so far: the hash is unknown until ServerHello.
     transcript_raw: Vec<u8>,
     /// The first ClientHello's exact bytes, kept for HelloRetryRequest.
@@ -69,6 +72,19 @@ pub(crate) struct ExpectServerHello {
     hrr: Option<HrrInfo>,
     sent_ccs: bool,
     sent_early_data: bool,
+    /// The 0-RTT data to send, if the first PSK is a ticket allowing it.
+    early_data: Option<Vec<u8>>,
+}
+
+/// A PSK the ClientHello offers: a stored ticket or an external PSK.
+#[derive(Clone)]
+struct OfferedPsk {
+    identity: Vec<u8>,
+    key: zeroize::Zeroizing<Vec<u8>>,
+    hash: crate::provider::HashAlgorithm,
+    external: bool,
+    obfuscated_age: u32,
+    ticket: Option<StoredTicket>,
 }
 
 struct HrrInfo {
@@ -86,12 +102,27 @@ pub(crate) struct Handshaking {
     server_hs: HsTraffic,
     psk_mode: bool,
     cert_request: Option<super::pha::CrInfo>,
+    /// The ticket resumed, with the PSK index the server chose.
+    resumed: Option<(StoredTicket, u16)>,
+    /// 0-RTT was sent: our handshake keys wait for the server's answer.
+    early_sent: bool,
+    early_accepted: bool,
     server_cert: Vec<Vec<u8>>,
     sent_sni: bool,
     offered_alpn: bool,
 }
 
 impl State {
+    pub(crate) fn set_early_data(&mut self, data: &[u8]) -> bool {
+        match self {
+            State::Start(s) => {
+                s.early_data = Some(data.to_vec());
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn start(self, io: &mut Io<'_>) -> Result<Self, Error> {
         match self {
             State::Start(s) => s
@@ -183,7 +214,60 @@ impl Start {
                 shares.push(kx.start()?);
             }
         }
-        let psks = self.config.psks.clone();
+        let mut psks = Vec::new();
+        let store = self
+            .config
+            .session_store
+            .as_ref()
+            .filter(|_| policy.tickets && !policy.psk_modes.is_empty());
+        if let Some(store) = store {
+            let key = self.server_name.as_deref().unwrap_or("");
+            // RFC 8446 §4.2.11: resume only with a suite of the ticket's hash.
+            let usable = |t: &StoredTicket| {
+                t.is_valid_at(io.now)
+                    && policy
+                        .suites
+                        .iter()
+                        .any(|s| suites::lookup(*s).is_some_and(|x| x.hash == t.hash))
+            };
+            while let Some(t) = store.take(key) {
+                if usable(&t) {
+                    psks.push(OfferedPsk {
+                        identity: t.ticket.clone(),
+                        key: t.psk.clone(),
+                        hash: t.hash,
+                        external: false,
+                        obfuscated_age: t.obfuscated_age(io.now),
+                        ticket: Some(t),
+                    });
+                    break;
+                }
+            }
+        }
+        for k in &self.config.psks {
+            psks.push(OfferedPsk {
+                identity: k.identity.clone(),
+                key: k.key.clone(),
+                hash: k.hash,
+                external: true,
+                // External PSKs carry an obfuscated age of 0 (RFC 8446 §4.2.11).
+                obfuscated_age: 0,
+                ticket: None,
+            });
+        }
+        // RFC 8446 §4.2.10: 0-RTT only with the first PSK, a ticket allowing it.
+        let early_data = match (self.early_data, psks.first()) {
+            (
+                Some(d),
+                Some(OfferedPsk {
+                    ticket: Some(t), ..
+                }),
+            ) if t.max_early_data > 0 && !d.is_empty() => {
+                let max = usize::try_from(t.max_early_data).unwrap_or(usize::MAX);
+                Some(d.get(..max.min(d.len())).unwrap_or(&[]).to_vec())
+            }
+            _ => None,
+        };
         let mut s = ExpectServerHello {
             server_name: self.server_name,
             random,
@@ -195,6 +279,7 @@ impl Start {
             hrr: None,
             sent_ccs: false,
             sent_early_data: false,
+            early_data,
             config: self.config,
         };
         let ch = s.build_client_hello(&groups, None, None)?;
@@ -203,6 +288,9 @@ impl Start {
         io.tx.queue_handshake(&ch);
         // RFC 8446 §5.1: the first ClientHello may carry record version 0x0301.
         io.tx.flush_initial_client_hello()?;
+        if let Some(data) = s.early_data.take() {
+            s.send_early_data(io, &ch, &data)?;
+        }
         io.negotiated.server_name = s.server_name.clone();
         Ok(s)
     }
@@ -269,7 +357,7 @@ impl ExpectServerHello {
         // After HRR, drop PSKs whose hash differs from the selected suite's
         // (RFC 8446 §4.1.4).
         let hrr_hash = hrr_suite.and_then(suites::lookup).map(|s| s.hash);
-        let psks: Vec<&ExternalPsk> = self
+        let psks: Vec<&OfferedPsk> = self
             .psks
             .iter()
             .filter(|k| hrr_hash.is_none_or(|h| h == k.hash))
@@ -279,14 +367,17 @@ impl ExpectServerHello {
             exts.push(ClientExtension::PskKeyExchangeModes(
                 policy.psk_modes.clone(),
             ));
+            // RFC 8446 §4.2.10: never in a ClientHello after HelloRetryRequest.
+            if self.early_data.is_some() && hrr_suite.is_none() {
+                exts.push(ClientExtension::EarlyData);
+            }
             // RFC 8446 §4.2.11: pre_shared_key is the last extension.
             exts.push(ClientExtension::PreSharedKey(OfferedPsks {
                 identities: psks
                     .iter()
                     .map(|k| PskIdentity {
                         identity: k.identity.clone(),
-                        // External PSKs carry an obfuscated age of 0 (RFC 8446 §4.2.11).
-                        obfuscated_ticket_age: 0,
+                        obfuscated_ticket_age: k.obfuscated_age,
                     })
                     .collect(),
                 binders: psks
@@ -323,7 +414,7 @@ impl ExpectServerHello {
 
     /// Computes each PSK binder over the transcript up to the binders
     /// (RFC 8446 §4.2.11.2) and writes it into the encoded ClientHello.
-    fn fill_binders(&self, encoded: &mut [u8], psks: &[&ExternalPsk]) -> Result<(), Error> {
+    fn fill_binders(&self, encoded: &mut [u8], psks: &[&OfferedPsk]) -> Result<(), Error> {
         let split = crate::codec::handshake::client_hello_binder_split(encoded)
             .ok_or(Error::Unreachable("binder split of our own ClientHello"))?;
         let (partial, binders) = encoded.split_at_mut(split);
@@ -333,7 +424,7 @@ impl ExpectServerHello {
         for k in psks {
             let prior = self.prior_transcript_for(k.hash)?;
             let early = keys::Early::new(p, k.hash, Some(&k.key))?;
-            let binder = early.binder(p, true, &prior, partial)?;
+            let binder = early.binder(p, k.external, &prior, partial)?;
             let len = binder.as_ref().len();
             let start = pos
                 .checked_add(1)
@@ -347,6 +438,40 @@ impl ExpectServerHello {
                 .copy_from_slice(binder.as_ref());
             pos = end;
         }
+        Ok(())
+    }
+
+    /// Sends 0-RTT data under client_early_traffic_secret (RFC 8446 §2.3),
+    /// after the compatibility CCS (§D.4).
+    fn send_early_data(&mut self, io: &mut Io<'_>, ch: &[u8], data: &[u8]) -> Result<(), Error> {
+        let Some(t) = self.psks.first().and_then(|k| k.ticket.as_ref()) else {
+            return Ok(());
+        };
+        let suite = suites::lookup(t.suite).ok_or(Error::Unreachable("ticket suite"))?;
+        let p = self.config.provider.clone();
+        let ctx = Ctx::new(p.clone(), suite);
+        let early = keys::Early::new(p.as_ref(), t.hash, Some(&t.psk))?;
+        let ch_hash = p.hash(t.hash, &[ch])?;
+        let sealer = early
+            .early_traffic(p.as_ref(), ch_hash.as_ref())?
+            .sealer(&ctx)?;
+        if self.config.policy.middlebox_compat {
+            io.tx.set_sealer_after_ccs(sealer)?;
+            self.sent_ccs = true;
+        } else {
+            io.tx.set_sealer(sealer)?;
+        }
+        let mut off = 0;
+        while off < data.len() {
+            let n = io.tx.send_app(data.get(off..).unwrap_or(&[]))?;
+            if n == 0 {
+                break;
+            }
+            off = off.saturating_add(n);
+        }
+        self.sent_early_data = true;
+        io.negotiated.early_data = crate::session_store::EarlyDataStatus::Offered;
+        io.negotiated.early_data_len = off;
         Ok(())
     }
 
@@ -421,8 +546,14 @@ impl ExpectServerHello {
                 .ok_or(PeerMisbehaved::IllegalParameter("HelloRetryRequest group"))?;
             self.shares = alloc::vec![kx.start()?];
         }
-        // RFC 8446 §4.2.10: no early data after HelloRetryRequest.
+        // RFC 8446 §4.2.10: no early data after HelloRetryRequest; the
+        // second ClientHello goes in plaintext records again.
+        if self.sent_early_data {
+            io.tx.clear_sealer()?;
+            io.negotiated.early_data = crate::session_store::EarlyDataStatus::Rejected;
+        }
         self.sent_early_data = false;
+        self.early_data = None;
         if self.config.policy.middlebox_compat && !self.sent_ccs {
             io.tx.send_ccs()?;
             self.sent_ccs = true;
@@ -507,6 +638,7 @@ impl ExpectServerHello {
                     .offered_psks_for(suite)
                     .into_iter()
                     .nth(usize::from(i))
+                    .cloned()
                     .ok_or(PeerMisbehaved::IllegalParameter(
                         "selected_identity out of range",
                     ))?;
@@ -596,16 +728,32 @@ impl ExpectServerHello {
         // client_handshake_traffic_secret, so an alert we send before our
         // second flight (a rejected certificate) must be protected with it
         // too; the compatibility CCS still goes first (§D.4).
-        let sealer = client_hs.sealer(&ctx)?;
-        if self.config.policy.middlebox_compat && !self.sent_ccs {
-            io.tx.set_sealer_after_ccs(sealer)?;
-        } else {
-            io.tx.set_sealer(sealer)?;
+        // With 0-RTT sent, the early keys stay until the server answers it
+        // in EncryptedExtensions.
+        let early_sent = self.sent_early_data && psk_index == Some(0);
+        if self.sent_early_data && !early_sent {
+            io.negotiated.early_data = crate::session_store::EarlyDataStatus::Rejected;
+        }
+        if !early_sent {
+            let sealer = client_hs.sealer(&ctx)?;
+            if self.config.policy.middlebox_compat && !self.sent_ccs {
+                io.tx.set_sealer_after_ccs(sealer)?;
+            } else {
+                io.tx.set_sealer(sealer)?;
+            }
         }
         io.negotiated.version = Some(ProtocolVersion::TLSV1_3);
         io.negotiated.suite = Some(suite.suite);
         io.negotiated.key_size = suite.aead.key_len();
-        io.negotiated.psk_identity = psk.as_ref().map(|k| k.identity.clone());
+        io.negotiated.psk_identity = psk
+            .as_ref()
+            .filter(|k| k.external)
+            .map(|k| k.identity.clone());
+        let resumed = match (psk.as_ref().and_then(|k| k.ticket.clone()), psk_index) {
+            (Some(t), Some(i)) => Some((t, i)),
+            _ => None,
+        };
+        io.negotiated.resumed = resumed.is_some();
         let sent_sni = self.config.send_sni
             && self
                 .server_name
@@ -620,6 +768,9 @@ impl ExpectServerHello {
             client_hs,
             server_hs,
             psk_mode: psk.is_some(),
+            resumed,
+            early_sent,
+            early_accepted: false,
             cert_request: None,
             server_cert: Vec::new(),
             sent_sni,
@@ -628,12 +779,11 @@ impl ExpectServerHello {
         })
     }
 
-    fn offered_psks_for(&self, suite: &suites::Tls13Suite) -> Vec<ExternalPsk> {
+    fn offered_psks_for(&self, suite: &suites::Tls13Suite) -> Vec<&OfferedPsk> {
         let hrr_hash = self.hrr.as_ref().map(|_| suite.hash);
         self.psks
             .iter()
             .filter(|k| hrr_hash.is_none_or(|h| h == k.hash))
-            .cloned()
             .collect()
     }
 }
@@ -684,6 +834,26 @@ impl Handshaking {
                 }
                 // RFC 8446 §4.2.7: servers may send their groups; informational.
                 EeExtension::SupportedGroups(_) => {}
+                EeExtension::EarlyData if self.early_sent => {
+                    // RFC 8446 §4.2.10: accepted 0-RTT must resume the ticket's
+                    // suite and ALPN with the first PSK.
+                    let ok = self.resumed.as_ref().is_some_and(|(t, i)| {
+                        *i == 0
+                            && t.suite == self.ctx.suite.suite
+                            && t.alpn.as_deref()
+                                == exts.iter().find_map(|x| match x {
+                                    EeExtension::Alpn(a) => Some(a.as_slice()),
+                                    _ => None,
+                                })
+                    });
+                    if !ok {
+                        return Err(PeerMisbehaved::IllegalParameter(
+                            "early_data accepted with other parameters",
+                        )
+                        .into());
+                    }
+                    self.early_accepted = true;
+                }
                 EeExtension::RecordSizeLimit(limit)
                     if self.config.policy.record_size_limit.is_some() =>
                 {
@@ -697,11 +867,25 @@ impl Handshaking {
             }
         }
         self.transcript.add(&m.raw);
+        if self.early_sent {
+            if self.early_accepted {
+                io.negotiated.early_data = crate::session_store::EarlyDataStatus::Accepted;
+            } else {
+                io.negotiated.early_data = crate::session_store::EarlyDataStatus::Rejected;
+                self.install_handshake_sealer(io)?;
+            }
+        }
         Ok(if self.psk_mode {
             State::ExpectFinished(self)
         } else {
             State::ExpectCertificateOrRequest(self)
         })
+    }
+
+    /// Installs client_handshake_traffic_secret for sending (deferred while
+    /// 0-RTT keys were in use).
+    fn install_handshake_sealer(&self, io: &mut Io<'_>) -> Result<(), Error> {
+        io.tx.set_sealer(self.client_hs.sealer(&self.ctx)?)
     }
 
     fn handle_certificate(
@@ -772,6 +956,16 @@ impl Handshaking {
         keys::check_finished(expected.as_ref(), verify_data)?;
         let mut transcript = s.transcript;
         transcript.add(&m.raw);
+        if s.early_accepted {
+            // RFC 8446 §4.5: EndOfEarlyData under the early keys, then our
+            // handshake keys.
+            let eoed = super::encode(
+                HandshakePayload::EndOfEarlyData,
+                HandshakeType::END_OF_EARLY_DATA,
+            );
+            io.tx.queue_handshake(&eoed);
+            io.tx.set_sealer(s.client_hs.sealer(&s.ctx)?)?;
+        }
         let master = s.hs.into_master(p.as_ref())?;
         let th_server_fin = transcript.current_hash();
         let (client_app, server_app): (AppTraffic, AppTraffic) =
@@ -781,6 +975,12 @@ impl Handshaking {
             io.rx.set_read_keys(k, iv)?
         };
 
+        if s.early_accepted {
+            transcript.add(&super::encode(
+                HandshakePayload::EndOfEarlyData,
+                HandshakeType::END_OF_EARLY_DATA,
+            ));
+        }
         // Our second flight, under the client handshake keys installed at
         // ServerHello (preceded by the compatibility CCS).
         if let Some(cr) = &s.cert_request {
@@ -795,8 +995,30 @@ impl Handshaking {
         transcript.add(&fin_msg);
         io.tx.queue_handshake(&fin_msg);
         io.tx.set_sealer(client_app.sealer(&s.ctx)?)?;
-        let exporter = master.exporter(p.as_ref(), th_server_fin.as_ref())?;
-        let post = PostHandshake::new(Side::Client, s.ctx, client_app, server_app, exporter);
+        let resumption = if s.config.session_store.is_some() && s.config.policy.tickets {
+            let th = transcript.current_hash();
+            Some(super::tickets::ClientResumption {
+                server: s.server_name.clone().unwrap_or_default(),
+                suite: s.ctx.suite.suite,
+                hash: s.ctx.suite.hash,
+                alpn: io.negotiated.alpn.clone(),
+                secret: master.resumption(p.as_ref(), th.as_ref())?,
+                now: io.now,
+                config: s.config.clone(),
+            })
+        } else {
+            None
+        };
+        let mut post = PostHandshake::new(
+            Side::Client,
+            s.ctx,
+            client_app,
+            server_app,
+            master.exporter(p.as_ref(), th_server_fin.as_ref())?,
+        );
+        if let Some(r) = resumption {
+            post.set_resumption(r);
+        }
         Ok(if s.config.post_handshake_auth {
             post.with_pha(super::pha::Pha::client(s.config.clone(), transcript))
         } else {

@@ -68,6 +68,18 @@ impl Early {
         self.0.early_exporter_master_secret(p, client_hello_hash)
     }
 
+    /// client_early_traffic_secret over ClientHello (RFC 8446 §7.1), as
+    /// 0-RTT record protection.
+    pub(crate) fn early_traffic(
+        &self,
+        p: &dyn CryptoProvider,
+        client_hello_hash: &[u8],
+    ) -> Result<EarlyTraffic, Error> {
+        self.0
+            .client_early_traffic_secret(p, client_hello_hash)
+            .map(EarlyTraffic)
+    }
+
     pub(crate) fn into_handshake(
         self,
         p: &dyn CryptoProvider,
@@ -120,6 +132,32 @@ impl Master {
         server_finished_hash: &[u8],
     ) -> Result<ExporterSecret, Error> {
         self.0.exporter_master_secret(p, server_finished_hash)
+    }
+
+    /// resumption_master_secret over ClientHello..client Finished.
+    pub(crate) fn resumption(
+        &self,
+        p: &dyn CryptoProvider,
+        client_finished_hash: &[u8],
+    ) -> Result<key_schedule::ResumptionMasterSecret, Error> {
+        self.0.resumption_master_secret(p, client_finished_hash)
+    }
+}
+
+/// client_early_traffic_secret: protects 0-RTT data and EndOfEarlyData.
+pub(crate) struct EarlyTraffic(key_schedule::EarlyTrafficSecret);
+
+impl EarlyTraffic {
+    pub(crate) fn sealer(&self, ctx: &Ctx) -> Result<RecordSealer, Error> {
+        let k = self.0.traffic_keys(ctx.provider.as_ref(), ctx.suite.aead)?;
+        let key = ctx.provider.aead_key(ctx.suite.aead, k.key())?;
+        Ok(RecordSealer::new(key, *k.iv()))
+    }
+
+    pub(crate) fn read_keys(&self, ctx: &Ctx) -> Result<(Box<dyn AeadKey>, [u8; 12]), Error> {
+        let k = self.0.traffic_keys(ctx.provider.as_ref(), ctx.suite.aead)?;
+        let key = ctx.provider.aead_key(ctx.suite.aead, k.key())?;
+        Ok((key, *k.iv()))
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod keys;
 pub(crate) mod pha;
 pub(crate) mod post;
 pub(crate) mod server;
+pub(crate) mod tickets;
 
 use crate::codec::Codec;
 use crate::codec::enums::{HandshakeType, NamedGroup, SignatureScheme};
@@ -74,6 +75,14 @@ impl HandshakeState {
         match self {
             HandshakeState::Client(s) => s.start(io).map(HandshakeState::Client),
             s @ HandshakeState::Server(_) => Ok(s),
+        }
+    }
+
+    /// Sets the client's 0-RTT data; false once the ClientHello is built.
+    pub(crate) fn set_early_data(&mut self, data: &[u8]) -> bool {
+        match self {
+            HandshakeState::Client(s) => s.set_early_data(data),
+            HandshakeState::Server(_) => false,
         }
     }
 

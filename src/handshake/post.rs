@@ -19,6 +19,8 @@ pub(crate) struct PostHandshake {
     theirs: AppTraffic,
     exporter: crate::key_schedule::ExporterSecret,
     pha: Option<super::pha::Pha>,
+    /// Client: turns NewSessionTickets into stored tickets.
+    resumption: Option<super::tickets::ClientResumption>,
 }
 
 impl PostHandshake {
@@ -36,6 +38,7 @@ impl PostHandshake {
             theirs,
             exporter,
             pha: None,
+            resumption: None,
         }
     }
 
@@ -66,6 +69,11 @@ impl PostHandshake {
                 "post-handshake authentication unavailable",
             ))?;
         pha.request(&self.ctx, tx, now)
+    }
+
+    /// Client: keeps what storing tickets needs.
+    pub(crate) fn set_resumption(&mut self, r: super::tickets::ClientResumption) {
+        self.resumption = Some(r);
     }
 
     /// Sends a KeyUpdate under the current keys, then moves our sending
@@ -118,8 +126,10 @@ impl PostHandshake {
                 }
                 Ok((true, answer))
             }
-            (HandshakePayload::NewSessionTicket(_), Side::Client) => {
-                // Tickets are accepted and not stored until resumption exists.
+            (HandshakePayload::NewSessionTicket(nst), Side::Client) => {
+                if let Some(r) = &self.resumption {
+                    r.accept(nst)?;
+                }
                 Ok((false, false))
             }
             (

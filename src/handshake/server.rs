@@ -4,6 +4,7 @@
 //! Finished.
 
 use super::keys::{self, AppTraffic, Ctx, HsTraffic, Transcript};
+use super::tickets;
 use super::{HandshakeState, Io, Message, Next, PostHandshake, Side};
 use crate::codec::enums::{
     CipherSuite, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
@@ -33,6 +34,7 @@ pub(crate) enum State {
     ExpectCertificate(Box<AwaitClient>),
     ExpectCertificateVerify(Box<AwaitClient>),
     ExpectFinished(Box<AwaitClient>),
+    ExpectEndOfEarlyData(Box<AwaitClient>),
 }
 
 /// Builds the initial state.
@@ -74,6 +76,18 @@ pub(crate) struct AwaitClient {
     client_cert: Vec<Vec<u8>>,
 }
 
+/// A PSK identity the server may use: one of our tickets, or an external PSK.
+struct PskCandidate {
+    index: u16,
+    identity: Vec<u8>,
+    /// `None` for an unknown external identity (bound with a random key).
+    key: Option<zeroize::Zeroizing<Vec<u8>>>,
+    hash: Option<crate::provider::HashAlgorithm>,
+    external: bool,
+    ticket: Option<tickets::TicketState>,
+    obfuscated_age: u32,
+}
+
 impl State {
     pub(crate) fn handle(self, io: &mut Io<'_>, m: &Message) -> Result<Next, Error> {
         let next = match (self, &m.msg.payload) {
@@ -99,6 +113,14 @@ impl State {
             }
             (State::ExpectFinished(s), HandshakePayload::Finished(f)) => {
                 return s.handle_finished(io, m, f).map(|p| Next::Done(Box::new(p)));
+            }
+            (State::ExpectEndOfEarlyData(mut s), HandshakePayload::EndOfEarlyData) => {
+                // RFC 8446 §4.5: EndOfEarlyData ends the 0-RTT keys; the
+                // client's Finished comes under its handshake keys.
+                s.transcript.add(&m.raw);
+                let (k, iv) = s.client_hs.read_keys(&s.ctx)?;
+                io.rx.set_read_keys(k, iv)?;
+                State::ExpectFinished(s)
             }
             _ => return Err(PeerMisbehaved::UnexpectedMessage.into()),
         };
@@ -155,6 +177,10 @@ enum Auth<'a> {
     Psk {
         key: ExternalPsk,
         index: u16,
+        external: bool,
+        ticket: Option<tickets::TicketState>,
+        obfuscated_age: u32,
+        binder: Vec<u8>,
     },
     Certificate {
         identity: &'a Identity,
@@ -224,31 +250,17 @@ impl ExpectClientHello {
             }
         }
 
-        // An external PSK fixes the hash, so look it up before choosing the
-        // suite. Only the first identity is considered; an unknown one is
-        // bound with a random key later so it fails exactly like a wrong key.
+        // A PSK fixes the hash, so pick it before choosing the suite.
         let client_modes = o.psk_modes.unwrap_or(&[]);
         let mode = policy.psk_modes.iter().copied().find(|m| {
             client_modes.contains(m)
                 && (*m == PskKeyExchangeMode::PSK_KE || !client_groups.is_empty())
         });
-        let psk_offer = match (o.psk, cfg.psk_store.as_ref(), mode) {
-            (Some(offered), Some(store), Some(_)) => {
-                let identity = offered
-                    .identities
-                    .first()
-                    .ok_or(InvalidMessage::EmptyVector("PSK identities"))?;
-                let binder = offered
-                    .binders
-                    .first()
-                    .ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
-                Some((identity, binder, store.lookup(&identity.identity)))
-            }
+        let candidate = match (o.psk, mode) {
+            (Some(offered), Some(_)) => self.choose_psk(io, ch, offered)?,
             _ => None,
         };
-        let psk_hash = psk_offer
-            .as_ref()
-            .and_then(|(_, _, k)| k.as_ref().map(|k| k.hash));
+        let psk_hash = candidate.as_ref().and_then(|c| c.hash);
         let suite = self.choose_suite(ch, psk_hash)?;
         if let Some(r) = &self.retry {
             if r.suite.suite != suite.suite {
@@ -266,30 +278,41 @@ impl ExpectClientHello {
         transcript.add(prior);
 
         let mut auth: Option<Auth<'_>> = None;
-        if let Some((identity, binder, found)) = psk_offer {
-            let key = match found {
-                Some(k) if k.hash == suite.hash => k,
+        if let (Some(c), Some(offered)) = (candidate, o.psk) {
+            let key = match c.key {
+                Some(k) if c.hash == Some(suite.hash) => k,
                 _ => {
                     let mut random = alloc::vec![0u8; suite.hash.output_len()];
                     p.fill_random(&mut random)?;
-                    ExternalPsk {
-                        identity: identity.identity.clone(),
-                        key: zeroize::Zeroizing::new(random),
-                        hash: suite.hash,
-                    }
+                    zeroize::Zeroizing::new(random)
                 }
             };
+            let binder = offered
+                .binders
+                .get(usize::from(c.index))
+                .ok_or(InvalidMessage::EmptyVector("PSK binders"))?;
             let split = crate::codec::handshake::client_hello_binder_split(&m.raw)
                 .ok_or(InvalidMessage::InvalidValue("ClientHello binders"))?;
             let partial = m
                 .raw
                 .get(..split)
                 .ok_or(InvalidMessage::InvalidValue("ClientHello binders"))?;
-            let early = keys::Early::new(p.as_ref(), suite.hash, Some(&key.key))?;
-            let expected = early.binder(p.as_ref(), true, prior, partial)?;
+            let early = keys::Early::new(p.as_ref(), suite.hash, Some(&key))?;
+            let expected = early.binder(p.as_ref(), c.external, prior, partial)?;
             // RFC 8446 §4.2.11: a binder that does not verify aborts the handshake.
             keys::check_binder(expected.as_ref(), binder)?;
-            auth = Some(Auth::Psk { key, index: 0 });
+            auth = Some(Auth::Psk {
+                key: ExternalPsk {
+                    identity: c.identity,
+                    key,
+                    hash: suite.hash,
+                },
+                index: c.index,
+                external: c.external,
+                ticket: c.ticket,
+                obfuscated_age: c.obfuscated_age,
+                binder: binder.clone(),
+            });
         }
         let psk_ke =
             matches!(auth, Some(Auth::Psk { .. })) && mode == Some(PskKeyExchangeMode::PSK_KE);
@@ -362,6 +385,24 @@ impl ExpectClientHello {
             return self.send_hrr(io, m, ch, suite, group);
         }
 
+        let mut chosen_alpn: Option<Vec<u8>> = None;
+        if let Some(offered) = o.alpn {
+            if !cfg.alpn.is_empty() {
+                // RFC 7301 §3.2: no overlap is a fatal no_application_protocol.
+                let chosen = cfg
+                    .alpn
+                    .iter()
+                    .find(|a| offered.contains(a))
+                    .ok_or(PeerIncompatible::NoCommonAlpn)?;
+                chosen_alpn = Some(chosen.clone());
+            }
+        }
+        let early_max = if o.early_data {
+            self.accept_early_data(io, &auth, suite, chosen_alpn.as_deref())
+        } else {
+            None
+        };
+
         // ---- ServerHello ----
         transcript.add(&m.raw);
         let ch_hash = transcript.current_hash();
@@ -426,19 +467,34 @@ impl ExpectClientHello {
                 secret: early.early_exporter(p.as_ref(), ch_hash.as_ref())?,
             });
         }
+        let early_traffic = match early_max {
+            Some(_) => Some(early.early_traffic(p.as_ref(), ch_hash.as_ref())?),
+            None => None,
+        };
         let hs = early.into_handshake(p.as_ref(), shared.as_ref().map(|s| s.as_bytes()))?;
         let th = transcript.current_hash();
         let (client_hs, server_hs) = hs.traffic(p.as_ref(), th.as_ref())?;
         io.tx.set_sealer(server_hs.sealer(&ctx)?)?;
         // RFC 8446 §5.1: ClientHello must end its record before the key change.
-        {
-            let (k, iv) = client_hs.read_keys(&ctx)?;
-            io.rx.set_read_keys(k, iv)?
-        };
-        if o.early_data {
-            // We never accept 0-RTT here: skip what the client sent under
-            // early keys (RFC 8446 §4.2.10).
-            io.rx.skip_early_data(crate::conn::MAX_REJECTED_EARLY_DATA);
+        match (&early_traffic, early_max) {
+            (Some(et), Some(max)) => {
+                // RFC 8446 §4.2.10: accepted 0-RTT comes under the early
+                // keys until EndOfEarlyData.
+                let (k, iv) = et.read_keys(&ctx)?;
+                io.rx.set_read_keys(k, iv)?;
+                io.rx.accept_early_data(max);
+                io.negotiated.early_data = crate::session_store::EarlyDataStatus::Accepted;
+            }
+            _ => {
+                let (k, iv) = client_hs.read_keys(&ctx)?;
+                io.rx.set_read_keys(k, iv)?;
+                if o.early_data {
+                    // Rejected 0-RTT: skip what the client sent under early
+                    // keys (RFC 8446 §4.2.10).
+                    io.rx.skip_early_data(crate::conn::MAX_REJECTED_EARLY_DATA);
+                    io.negotiated.early_data = crate::session_store::EarlyDataStatus::Rejected;
+                }
+            }
         }
 
         // ---- EncryptedExtensions ----
@@ -450,17 +506,12 @@ impl ExpectClientHello {
                 .and_then(|n| core::str::from_utf8(n).ok())
                 .map(String::from);
         }
-        if let Some(offered) = o.alpn {
-            if !cfg.alpn.is_empty() {
-                // RFC 7301 §3.2: no overlap is a fatal no_application_protocol.
-                let chosen = cfg
-                    .alpn
-                    .iter()
-                    .find(|a| offered.contains(a))
-                    .ok_or(PeerIncompatible::NoCommonAlpn)?;
-                ee.push(EeExtension::Alpn(chosen.clone()));
-                io.negotiated.alpn = Some(chosen.clone());
-            }
+        if let Some(chosen) = chosen_alpn {
+            ee.push(EeExtension::Alpn(chosen.clone()));
+            io.negotiated.alpn = Some(chosen);
+        }
+        if early_max.is_some() {
+            ee.push(EeExtension::EarlyData);
         }
         if let Some(limit) = o.record_size_limit {
             io.negotiated.peer_record_size_limit = Some(limit);
@@ -479,8 +530,12 @@ impl ExpectClientHello {
 
         let mut cr_schemes = Vec::new();
         match &auth {
-            Auth::Psk { key, .. } => {
-                io.negotiated.psk_identity = Some(key.identity.clone());
+            Auth::Psk { key, external, .. } => {
+                if *external {
+                    io.negotiated.psk_identity = Some(key.identity.clone());
+                } else {
+                    io.negotiated.resumed = true;
+                }
             }
             Auth::Certificate { identity, scheme } => {
                 let verifier = match &cfg.client_auth {
@@ -575,11 +630,118 @@ impl ExpectClientHello {
             cr_schemes,
             client_cert: Vec::new(),
         });
-        Ok(if wait.cr_schemes.is_empty() {
+        Ok(if early_max.is_some() {
+            State::ExpectEndOfEarlyData(wait)
+        } else if wait.cr_schemes.is_empty() {
             State::ExpectFinished(wait)
         } else {
             State::ExpectCertificate(wait)
         })
+    }
+
+    /// The PSK to use among the client's identities (RFC 8446 §4.2.11): the
+    /// first that is one of our live tickets or a known external PSK and
+    /// whose hash some common suite has. Without ticket support, the first
+    /// identity is taken as an external one and an unknown one is bound
+    /// with a random key, so it fails exactly like a wrong key.
+    fn choose_psk(
+        &self,
+        io: &Io<'_>,
+        ch: &ClientHello,
+        offered: &OfferedPsks,
+    ) -> Result<Option<PskCandidate>, Error> {
+        let cfg = &self.config;
+        // Tickets never stand for a client certificate (none is issued after
+        // one was given), so a server that requires one takes no tickets.
+        let resumption = cfg.policy.tickets
+            && cfg.tickets.is_some()
+            && !matches!(cfg.client_auth, ClientAuth::Require(_));
+        if !resumption {
+            let Some(store) = cfg.psk_store.as_ref() else {
+                return Ok(None);
+            };
+            let id = offered
+                .identities
+                .first()
+                .ok_or(InvalidMessage::EmptyVector("PSK identities"))?;
+            let found = store.lookup(&id.identity);
+            return Ok(Some(PskCandidate {
+                index: 0,
+                identity: id.identity.clone(),
+                hash: found.as_ref().map(|k| k.hash),
+                key: found.map(|k| k.key),
+                external: true,
+                ticket: None,
+                obfuscated_age: 0,
+            }));
+        }
+        for (i, id) in offered.identities.iter().enumerate() {
+            let index =
+                u16::try_from(i).map_err(|_| InvalidMessage::InvalidValue("PSK identities"))?;
+            let (key, hash, external, ticket) = if let Some(t) =
+                tickets::lookup(cfg, io.now, &id.identity)
+            {
+                let hash = t.hash().ok_or(Error::Unreachable("ticket suite"))?;
+                (t.psk.clone(), hash, false, Some(t))
+            } else if let Some(k) = cfg.psk_store.as_ref().and_then(|s| s.lookup(&id.identity)) {
+                (k.key, k.hash, true, None)
+            } else {
+                continue;
+            };
+            // RFC 8446 §4.2.11: the PSK's hash must be the chosen suite's.
+            if self.choose_suite(ch, Some(hash)).is_err() {
+                continue;
+            }
+            return Ok(Some(PskCandidate {
+                index,
+                identity: id.identity.clone(),
+                key: Some(key),
+                hash: Some(hash),
+                external,
+                ticket,
+                obfuscated_age: id.obfuscated_ticket_age,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// RFC 8446 §4.2.10: 0-RTT is accepted only with the first PSK, a ticket
+    /// allowing it, the ticket's suite and ALPN, and the anti-replay check
+    /// (§8). Returns the byte budget when accepted.
+    fn accept_early_data(
+        &self,
+        io: &Io<'_>,
+        auth: &Auth<'_>,
+        suite: &'static Tls13Suite,
+        alpn: Option<&[u8]>,
+    ) -> Option<usize> {
+        use crate::session_store::AntiReplay;
+        let e = self.config.early_data.as_ref()?;
+        let Auth::Psk {
+            index: 0,
+            ticket: Some(t),
+            obfuscated_age,
+            binder,
+            ..
+        } = auth
+        else {
+            return None;
+        };
+        let max = t.max_early_data.min(e.max_size);
+        if self.retry.is_some() || max == 0 || t.suite != suite.suite || t.alpn.as_deref() != alpn {
+            return None;
+        }
+        let fresh = match &e.anti_replay {
+            AntiReplay::SingleUseTickets => t.single_use,
+            AntiReplay::Window { seconds, filter } => {
+                tickets::age_in_window(t, *obfuscated_age, io.now, *seconds)
+                    && filter.first_use(binder, io.now)
+            }
+        };
+        if !fresh {
+            return None;
+        }
+        usize::try_from(max).ok()
     }
 
     /// The suite: client order unless %SERVER_PRECEDENCE, restricted to
@@ -645,6 +807,16 @@ impl ExpectClientHello {
         prior_raw.extend_from_slice(&hrr_msg);
         io.tx.queue_handshake(&hrr_msg);
         io.tx.flush_handshake()?;
+        if ch
+            .extensions
+            .iter()
+            .any(|e| matches!(e, ClientExtension::EarlyData))
+        {
+            // RFC 8446 §4.2.10: after HelloRetryRequest, skip the client's
+            // 0-RTT records (protected, so unreadable here).
+            io.rx.skip_early_data(crate::conn::MAX_REJECTED_EARLY_DATA);
+            io.negotiated.early_data = crate::session_store::EarlyDataStatus::Rejected;
+        }
         let sent_ccs = self.config.policy.middlebox_compat && !ch.legacy_session_id.is_empty();
         if sent_ccs {
             io.tx.send_ccs()?;
@@ -770,6 +942,14 @@ impl AwaitClient {
             let (k, iv) = s.client_app.read_keys(&s.ctx)?;
             io.rx.set_read_keys(k, iv)?
         };
+        // Tickets do not carry the client's certificate: a client that
+        // authenticated with one gets none, so resumption never stands in
+        // for a certificate check.
+        if s.config.tickets.is_some() && s.client_cert.is_empty() {
+            let th = transcript.current_hash();
+            let resumption = s.master.resumption(p.as_ref(), th.as_ref())?;
+            tickets::send_tickets(io, &s.config, &s.ctx, &resumption)?;
+        }
         let exporter = s.master.exporter(p.as_ref(), s.exporter_hash.as_ref())?;
         let pha = super::pha::Pha::server(
             s.config.clone(),

@@ -483,6 +483,7 @@ impl ResolvedPriority {
             psk_modes,
             middlebox_compat: self.flags.tls13_compat_mode,
             server_precedence: self.flags.server_precedence,
+            tickets: !self.flags.no_tickets,
             ..base.clone()
         })
     }

@@ -29,6 +29,7 @@ const VALUE_OPTS: &[&str] = &[
     "timeout",
     "compress-cert",
     "exporter",
+    "early-data",
 ];
 const FLAGS: &[&str] = &[
     "no-verify",
@@ -37,6 +38,7 @@ const FLAGS: &[&str] = &[
     "key-update",
     "post-handshake-auth",
     "channel-binding",
+    "resume",
 ];
 
 pub fn run(argv: &[String]) -> i32 {
@@ -103,7 +105,18 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
         return qemu::run_client(&a);
     }
     let addr = a.positional.first().ok_or("HOST:PORT is required")?;
-    let cfg = Arc::new(build_config(&a)?);
+    let mut cfg = build_config(&a)?;
+    let early_data = match a.value("early-data") {
+        Some(path) => Some(std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?),
+        None => None,
+    };
+    // --early-data needs a ticket, so it implies --resume.
+    let resume = a.flag("resume") || early_data.is_some();
+    let store = Arc::new(qtls::session_store::MemoryClientStore::new(8));
+    if resume {
+        cfg.session_store = Some(store.clone());
+    }
+    let cfg = Arc::new(cfg);
     let host = a.value("host").map(str::to_string).or_else(|| {
         addr.rsplit_once(':')
             .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
@@ -113,10 +126,28 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
             .and_then(|t| t.parse().ok())
             .unwrap_or(10),
     );
+    let key = host.as_deref().unwrap_or("");
+    if resume {
+        // A first connection to collect tickets, closed right after.
+        let mut sock =
+            TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        sock.set_nodelay(true).ok();
+        let mut conn =
+            Connection::client(cfg.clone(), host.as_deref()).map_err(|e| e.to_string())?;
+        sock.set_read_timeout(Some(timeout)).ok();
+        drive_handshake(&mut conn, &mut sock)?;
+        eprintln!("qtls client: first connection: {}", common::describe(&conn));
+        wait_for_ticket(&mut conn, &mut sock, &store, key, timeout)?;
+        let _ = conn.bye();
+        flush(&mut conn, &mut sock).ok();
+    }
     let mut sock =
         TcpStream::connect(addr).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
     sock.set_nodelay(true).ok();
     let mut conn = Connection::client(cfg, host.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(d) = &early_data {
+        conn.set_early_data(d).map_err(|e| e.to_string())?;
+    }
 
     // Handshake (blocking socket with a deadline).
     sock.set_read_timeout(Some(timeout)).ok();
@@ -136,6 +167,34 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
         let hex: String = cb.iter().map(|b| format!("{b:02x}")).collect();
         println!("- Channel binding 'tls-exporter': {hex}");
     }
+    if resume {
+        let resumed = conn.negotiated().resumed;
+        eprintln!(
+            "qtls client: resumed: {}",
+            if resumed { "yes" } else { "no" }
+        );
+    }
+    if let Some(d) = &early_data {
+        let sent = conn.early_data_sent();
+        let accepted =
+            conn.negotiated().early_data == qtls::session_store::EarlyDataStatus::Accepted;
+        eprintln!(
+            "qtls client: early data: {} ({sent} of {} bytes)",
+            if accepted { "accepted" } else { "rejected" },
+            d.len()
+        );
+        // What the server did not take goes again as ordinary data.
+        let rest = if accepted {
+            d.get(sent..).unwrap_or(&[])
+        } else {
+            d.as_slice()
+        };
+        let mut off = 0;
+        while off < rest.len() {
+            off += conn.write(&rest[off..]).map_err(|e| e.to_string())?;
+            flush(&mut conn, &mut sock)?;
+        }
+    }
     if a.flag("key-update") {
         conn.key_update(true).map_err(|e| e.to_string())?;
     }
@@ -144,6 +203,41 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
         "qtls client: end:{}",
         common::session_summary(&conn, closed_by)
     );
+    Ok(())
+}
+
+/// Reads from the first connection until a ticket is stored (or the server
+/// closes, or `timeout` passes without one).
+fn wait_for_ticket(
+    conn: &mut Connection,
+    sock: &mut TcpStream,
+    store: &qtls::session_store::MemoryClientStore,
+    key: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let start = Instant::now();
+    sock.set_read_timeout(Some(Duration::from_millis(50))).ok();
+    let mut buf = vec![0u8; 16384];
+    while store.count(key) == 0 && start.elapsed() < timeout {
+        match conn.read(&mut buf).map_err(|e| e.to_string())? {
+            AppRead::Data(_) => continue,
+            AppRead::Closed => break,
+            AppRead::WouldBlock => {}
+        }
+        match sock.read(conn.recv_space()) {
+            Ok(0) => break,
+            Ok(n) => conn.commit_recv(n),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
+    if store.count(key) == 0 {
+        eprintln!("qtls client: no session ticket received");
+    }
     Ok(())
 }
 

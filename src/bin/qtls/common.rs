@@ -146,6 +146,14 @@ pub fn describe(conn: &Connection) -> String {
     if let Some(a) = n.peer_cert_compression {
         parts.push(format!("peer-cert-compression={a:?}"));
     }
+    if n.resumed {
+        parts.push("resumed".into());
+    }
+    match n.early_data {
+        qtls::session_store::EarlyDataStatus::Accepted => parts.push("early-data=accepted".into()),
+        qtls::session_store::EarlyDataStatus::Rejected => parts.push("early-data=rejected".into()),
+        _ => {}
+    }
     parts.join(" ")
 }
 

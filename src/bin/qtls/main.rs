@@ -17,8 +17,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: qtls <command> [options]
 
 commands:
-  server   run a TLS 1.3 server (--listen ADDR:PORT with --cert/--key or --psk/--psk-identity)
-  client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout
+  server   run a TLS 1.3 server (--listen ADDR:PORT with --cert/--key or --psk/--psk-identity);
+           --tickets N session tickets per handshake, --early-data BYTES accepts 0-RTT
+  client   connect to a TLS 1.3 server (HOST:PORT) and relay stdin/stdout;
+           --resume connects twice and resumes, --early-data FILE sends FILE as 0-RTT
   kat      known-answer tests: JSON requests on stdin, JSON responses on stdout
   demo     make a throw-away PKI and PSK, and run client against server on loopback
   verify   validate a certificate chain for a host name and purpose

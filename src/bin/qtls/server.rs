@@ -31,6 +31,8 @@ const VALUE_OPTS: &[&str] = &[
     "alpn",
     "compress-cert",
     "exporter",
+    "tickets",
+    "early-data",
 ];
 const FLAGS: &[&str] = &[
     "echo",
@@ -87,6 +89,34 @@ fn build_config(a: &Args) -> Result<ServerConfig, String> {
     cfg.hrr_cookie = a.flag("hrr-cookie");
     cfg.defer_client_auth = a.flag("defer-client-auth");
     cfg.cert_compression = common::parse_compress(a.value("compress-cert"))?;
+    let tickets: u8 = match a.value("tickets") {
+        Some(n) => n.parse().map_err(|_| "--tickets needs a number (0-255)")?,
+        None => 0,
+    };
+    let early: u32 = match a.value("early-data") {
+        Some(n) => n.parse().map_err(|_| "--early-data needs a byte count")?,
+        None => 0,
+    };
+    if early > 0 && tickets == 0 {
+        return Err("--early-data needs --tickets".into());
+    }
+    if tickets > 0 {
+        cfg.tickets = Some(
+            qtls::session_store::TicketConfig::new(p.as_ref(), tickets)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    if early > 0 {
+        // Stateless tickets with the ticket-age window and a replay filter
+        // of seen binders (see qtls::session_store for the guarantee).
+        cfg.early_data = Some(qtls::session_store::EarlyDataConfig {
+            max_size: early,
+            anti_replay: qtls::session_store::AntiReplay::Window {
+                seconds: 10,
+                filter: Arc::new(qtls::session_store::MemoryReplayFilter::new(10, 100_000)),
+            },
+        });
+    }
     cfg.alpn = a
         .values("alpn")
         .iter()
@@ -178,6 +208,19 @@ fn serve(
         let cb = tls.conn().channel_binding().map_err(|e| e.to_string())?;
         let hex: String = cb.iter().map(|b| format!("{b:02x}")).collect();
         desc.push_str(&format!(" tls-exporter={hex}"));
+    }
+    let early = tls.conn_mut().take_early_data();
+    if !early.is_empty() {
+        eprintln!("qtls server: early data: {} bytes", early.len());
+        match mode {
+            Mode::Echo => tls.write_all(&early).map_err(|e| e.to_string())?,
+            Mode::Stdout => {
+                let mut out = std::io::stdout();
+                out.write_all(&early).ok();
+                out.flush().ok();
+            }
+            Mode::Http => {}
+        }
     }
     let mut buf = vec![0u8; 16384];
     match mode {
