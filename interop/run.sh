@@ -1802,6 +1802,8 @@ pha_cells() {
         pair --client-log '^TLS1\.3 ' --no-client-log 'peer-cert-compression' \
         srv_qtls --cert "$G/server-rsa-cert.pem" --key "$G/server-rsa-key.pem" --compress-cert zlib -- \
         cli_qtls --ca "$G/ca-cert.pem" --compress-cert brotli
+}
+
 # === Resumption and 0-RTT cells ===================================================================
 #
 # Issue 8: session tickets both ways. qtls server issues tickets (--tickets N) and accepts 0-RTT
