@@ -465,7 +465,7 @@ impl Floor {
         };
         let mut secret = agreement::agree_ephemeral(
             ec,
-            &agreement::UnparsedPublicKey::new(self.ec_alg(), ec_peer),
+            agreement::UnparsedPublicKey::new(self.ec_alg(), ec_peer),
             (),
             |s| Ok(s.to_vec()),
         )
@@ -492,7 +492,7 @@ impl Floor {
         };
         let mut secret = agreement::agree_ephemeral(
             kx.ec,
-            &agreement::UnparsedPublicKey::new(self.ec_alg(), ec_peer),
+            agreement::UnparsedPublicKey::new(self.ec_alg(), ec_peer),
             (),
             |s| Ok(s.to_vec()),
         )

@@ -31,6 +31,7 @@ const FLAGS: &[&str] = &[
     "no-compat",
     "server-precedence",
     "hrr-cookie",
+    "concurrent",
 ];
 
 pub fn run(argv: &[String]) -> i32 {
@@ -110,6 +111,9 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
     } else {
         Mode::Stdout
     };
+    // --concurrent: a thread per connection (loopback load tests hold
+    // hundreds of connections open at once); otherwise one at a time.
+    let concurrent = a.flag("concurrent");
     let mut served = 0u64;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -117,9 +121,20 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
             .peer_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        match serve(&cfg, stream, mode) {
-            Ok(desc) => eprintln!("connection from {peer}: {desc}"),
-            Err(e) => eprintln!("connection from {peer}: error: {e}"),
+        let serve_one = {
+            let cfg = cfg.clone();
+            move || match serve(&cfg, stream, mode) {
+                Ok(desc) => eprintln!("connection from {peer}: {desc}"),
+                Err(e) => eprintln!("connection from {peer}: error: {e}"),
+            }
+        };
+        if concurrent {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(serve_one)
+                .map_err(|e| format!("cannot start a connection thread: {e}"))?;
+        } else {
+            serve_one();
         }
         served += 1;
         if count.is_some_and(|c| served >= c) {
