@@ -5,10 +5,11 @@
 //! one (premature termination), and `WouldBlock` passed through unchanged
 //! so it stays distinct from failures.
 
+use crate::conn::AppView;
 use crate::conn::{AppRead, Connection, Progress};
 use crate::error::Error;
 use crate::time::UnixTime;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
 /// A TLS connection over a transport.
 #[derive(Debug)]
@@ -164,6 +165,44 @@ impl<S: Read + Write> Read for TlsStream<S> {
                 }
             }
         }
+    }
+}
+
+/// Zero-copy reading: `fill_buf` returns the decrypted record where it was
+/// decrypted, inside the connection's receive buffer.
+impl<S: Read + Write> BufRead for TlsStream<S> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if !self.conn.is_handshake_complete() {
+            self.handshake()?;
+        }
+        loop {
+            let r = self.conn.peek_app().map(|v| match v {
+                AppView::Data(_) => Some(true),
+                AppView::Closed => Some(false),
+                AppView::WouldBlock => None,
+            });
+            // Post-handshake messages may have queued output (KeyUpdate).
+            self.flush_tls()?;
+            match r.map_err(to_io)? {
+                Some(true) => {
+                    return match self.conn.peek_app().map_err(to_io)? {
+                        AppView::Data(d) => Ok(d),
+                        _ => Ok(&[]),
+                    };
+                }
+                Some(false) => return Ok(&[]),
+                None => {
+                    if self.transport_eof {
+                        return Err(to_io(Error::UnexpectedEof));
+                    }
+                    self.fill()?;
+                }
+            }
+        }
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.conn.consume_app(amt);
     }
 }
 

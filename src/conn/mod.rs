@@ -68,6 +68,20 @@ pub enum AppRead {
     Closed,
 }
 
+/// The result of [`Connection::read_view`]: application data borrowed from
+/// the receive buffer, where it was decrypted in place.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppView<'a> {
+    /// Decrypted data (never empty), now marked as read; valid until the
+    /// connection is next used mutably.
+    Data(&'a [u8]),
+    /// No application data is available until more input arrives.
+    WouldBlock,
+    /// The peer sent close_notify: no more data will come.
+    Closed,
+}
+
 /// Parameters fixed by the handshake.
 #[derive(Debug, Clone, Default)]
 pub struct Negotiated {
@@ -137,6 +151,8 @@ pub struct Connection {
     early_exporter: Option<handshake::keys::EarlyExporter>,
     /// 0-RTT data received (server) and not yet taken.
     early_data: Vec<u8>,
+    /// Release the output buffer once the handshake's last flight is taken.
+    release_tx_when_drained: bool,
 }
 
 impl core::fmt::Debug for Connection {
@@ -185,6 +201,7 @@ impl Connection {
             post: None,
             early_exporter: None,
             early_data: Vec::new(),
+            release_tx_when_drained: false,
         }
     }
 
@@ -230,7 +247,8 @@ impl Connection {
 
     /// Marks the first `n` pending bytes as sent.
     pub fn consume_tls(&mut self, n: usize) {
-        self.tx.consume(n)
+        self.tx.consume(n);
+        self.after_consume();
     }
 
     /// Moves all pending output to the end of `out`.
@@ -239,7 +257,26 @@ impl Connection {
         let n = p.len();
         out.extend_from_slice(p);
         self.tx.consume(n);
+        self.after_consume();
         n
+    }
+
+    fn after_consume(&mut self) {
+        if self.release_tx_when_drained && self.tx.release_if_idle() {
+            self.release_tx_when_drained = false;
+        }
+    }
+
+    /// Gives back the memory of the receive and send buffers when they hold
+    /// nothing (no partial record, no unread data, no pending output), and
+    /// returns whether both were released. Call it when a connection goes
+    /// idle: an idle connection then holds only its keys and state (a few
+    /// hundred bytes), and the next record allocates its buffer again.
+    /// The connection already does this once, after the handshake.
+    pub fn release_buffers(&mut self) -> bool {
+        let rx = self.rx.release_if_idle();
+        let tx = self.tx.release_if_idle();
+        rx && tx
     }
 
     /// True when output is pending.
@@ -255,7 +292,14 @@ impl Connection {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
+        let was_done = self.handshake_done;
         let r = self.drive_handshake(now);
+        if !was_done && self.handshake_done {
+            // Handshake memory goes back at once; what is still pending
+            // (our last flight) is released when the caller drains it.
+            self.rx.release_if_idle();
+            self.release_tx_when_drained = true;
+        }
         match r {
             Ok(()) => Ok(self.status()),
             Err(e) => Err(self.fail(e)),
@@ -420,6 +464,66 @@ impl Connection {
                 Ok(Received::Closed) => {
                     self.peer_closed = true;
                     return Ok(AppRead::Closed);
+                }
+                Ok(Received::Handshake(m)) => {
+                    if let Err(e) = self.post_handshake(&m) {
+                        return Err(self.fail(e));
+                    }
+                }
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Like [`Connection::read`] without the copy: returns all decrypted
+    /// data of the current record as a slice of the receive buffer (where
+    /// it was decrypted in place), marked as read. The slice is valid until
+    /// the next mutable call, which may reuse the space.
+    pub fn read_view(&mut self) -> Result<AppView<'_>, Error> {
+        Ok(match self.fill_app()? {
+            AppView::Data(_) => AppView::Data(self.rx.take_app_view()),
+            other => other,
+        })
+    }
+
+    /// Like [`Connection::read_view`] without marking anything as read:
+    /// take what was used with [`Connection::consume_app`] (the
+    /// `BufRead::fill_buf` / `consume` pattern).
+    pub fn peek_app(&mut self) -> Result<AppView<'_>, Error> {
+        Ok(match self.fill_app()? {
+            AppView::Data(_) => AppView::Data(self.rx.app_slice()),
+            other => other,
+        })
+    }
+
+    /// Marks `n` bytes of what [`Connection::peek_app`] returned as read.
+    pub fn consume_app(&mut self, n: usize) {
+        self.rx.consume_app(n);
+    }
+
+    /// Processes input until application data is waiting (returned as an
+    /// empty `Data`), close_notify arrived, or more input is needed.
+    fn fill_app(&mut self) -> Result<AppView<'static>, Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        loop {
+            if self.rx.app_pending() > 0 {
+                self.key_updates_in_a_row = 0;
+                return Ok(AppView::Data(&[]));
+            }
+            if self.peer_closed {
+                return Ok(AppView::Closed);
+            }
+            match self.rx.next(true) {
+                Ok(Received::AppData) => continue,
+                Ok(Received::None) => return Ok(AppView::WouldBlock),
+                Ok(Received::Closed) => {
+                    self.peer_closed = true;
+                    return Ok(AppView::Closed);
                 }
                 Ok(Received::Handshake(m)) => {
                     if let Err(e) = self.post_handshake(&m) {

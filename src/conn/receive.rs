@@ -9,6 +9,7 @@ use crate::codec::reader::{Codec, Reader};
 use crate::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::handshake::Message;
 use crate::provider::AeadKey;
+use crate::record::copy_blocks;
 use crate::record::deframer::{HEADER_LEN, peek_record};
 use crate::record::joiner::HandshakeJoiner;
 use crate::record::protect::RecordOpener;
@@ -121,9 +122,7 @@ impl Receiver {
     pub(crate) fn push(&mut self, data: &[u8]) -> usize {
         let space = self.space();
         let n = data.len().min(space.len());
-        if let (Some(d), Some(s)) = (space.get_mut(..n), data.get(..n)) {
-            d.copy_from_slice(s);
-        }
+        copy_blocks(space, data);
         self.commit(n);
         n
     }
@@ -188,11 +187,49 @@ impl Receiver {
     pub(crate) fn take_app(&mut self, out: &mut [u8]) -> usize {
         let n = out.len().min(self.app.len());
         let src = self.app.start..self.app.start.saturating_add(n);
-        if let (Some(d), Some(s)) = (out.get_mut(..n), self.buf.get(src)) {
-            d.copy_from_slice(s);
-        }
+        // The plaintext sits 5 bytes past a record start: copy in blocks so
+        // a caller's 64-byte-aligned buffer does not hit the slow path.
+        copy_blocks(out, self.buf.get(src).unwrap_or(&[]));
         self.app.start = self.app.start.saturating_add(n);
         n
+    }
+
+    /// All decrypted application data waiting, borrowed from the buffer
+    /// where it was decrypted, and marked as read: the bytes stay valid
+    /// until the receiver is next used mutably.
+    pub(crate) fn take_app_view(&mut self) -> &[u8] {
+        let end = self.app.end;
+        let range = core::mem::replace(&mut self.app, end..end);
+        self.buf.get(range).unwrap_or(&[])
+    }
+
+    /// The decrypted application data waiting, not marked as read.
+    pub(crate) fn app_slice(&self) -> &[u8] {
+        self.buf.get(self.app.clone()).unwrap_or(&[])
+    }
+
+    /// Marks `n` bytes of application data as read.
+    pub(crate) fn consume_app(&mut self, n: usize) {
+        self.app.start = self.app.start.saturating_add(n).min(self.app.end);
+    }
+
+    /// Gives the buffers' memory back when nothing is buffered (no
+    /// partial record, no unread data, no partial handshake message); the
+    /// next receive allocates again. Returns whether it did.
+    pub(crate) fn release_if_idle(&mut self) -> bool {
+        self.joiner.release();
+        if self.pending.is_empty() {
+            self.pending = VecDeque::new();
+        }
+        if self.start >= self.end && self.app.is_empty() {
+            self.buf = Vec::new();
+            self.start = 0;
+            self.end = 0;
+            self.app = 0..0;
+            true
+        } else {
+            false
+        }
     }
 
     /// Processes buffered records until something for the caller appears.

@@ -55,6 +55,21 @@ impl Sender {
         }
     }
 
+    /// Gives the output buffer's memory back when everything was taken.
+    /// Returns whether it did.
+    pub(crate) fn release_if_idle(&mut self) -> bool {
+        if self.hs_pending.is_empty() {
+            self.hs_pending = Vec::new();
+        }
+        if self.pending().is_empty() {
+            self.out = Vec::new();
+            self.taken = 0;
+            true
+        } else {
+            false
+        }
+    }
+
     /// Queues a handshake message; it is written out at the next flush or key change.
     pub(crate) fn queue_handshake(&mut self, msg: &[u8]) {
         #[cfg(feature = "test-hooks")]

@@ -87,6 +87,14 @@ impl HandshakeJoiner {
         self.buf.is_empty()
     }
 
+    /// Gives the buffer's memory back when no partial message is held
+    /// (an idle connection after the handshake keeps none).
+    pub fn release(&mut self) {
+        if self.buf.is_empty() {
+            self.buf = Vec::new();
+        }
+    }
+
     /// Bytes of partial messages buffered.
     pub fn buffered_len(&self) -> usize {
         self.buf.len()

@@ -43,6 +43,7 @@ const FLAGS: &[&str] = &[
     "hrr-cookie",
     "defer-client-auth",
     "channel-binding",
+    "concurrent",
 ];
 
 pub fn run(argv: &[String]) -> i32 {
@@ -156,6 +157,9 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
         Some(spec) => Some(common::parse_exporter(spec)?),
         None => None,
     };
+    // --concurrent: a thread per connection (loopback load tests hold
+    // hundreds of connections open at once); otherwise one at a time.
+    let concurrent = a.flag("concurrent");
     let mut served = 0u64;
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -163,15 +167,22 @@ fn run_inner(argv: &[String]) -> Result<(), String> {
             .peer_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        match serve(
-            &cfg,
-            stream,
-            mode,
-            exporter.as_ref(),
-            a.flag("channel-binding"),
-        ) {
-            Ok(desc) => eprintln!("connection from {peer}: {desc}"),
-            Err(e) => eprintln!("connection from {peer}: error: {e}"),
+        let serve_one = {
+            let cfg = cfg.clone();
+            let exporter = exporter.clone();
+            let channel_binding = a.flag("channel-binding");
+            move || match serve(&cfg, stream, mode, exporter.as_ref(), channel_binding) {
+                Ok(desc) => eprintln!("connection from {peer}: {desc}"),
+                Err(e) => eprintln!("connection from {peer}: error: {e}"),
+            }
+        };
+        if concurrent {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(serve_one)
+                .map_err(|e| format!("cannot start a connection thread: {e}"))?;
+        } else {
+            serve_one();
         }
         served += 1;
         if count.is_some_and(|c| served >= c) {
