@@ -10,14 +10,16 @@ use common::keylog::{Framing, Logging, Reframer};
 use common::pair::{NOW, Pair, Who, configs, provider};
 use qtls::codec::Codec;
 use qtls::codec::enums::{
-    AlertDescription, CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme,
+    AlertDescription, CipherSuite, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 use qtls::codec::extensions::{ClientExtension, KeyShareEntry};
 use qtls::codec::handshake::{ClientHello, HandshakeMessage};
 use qtls::config::{DEFAULT_MAX_CHAIN_LEN, DEFAULT_MAX_HANDSHAKE_MESSAGE, Identity};
 use qtls::conn::{AppRead, Connection};
 use qtls::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, PeerMisbehaved};
-use qtls::pki::KeyType;
+use qtls::pki::{CertBuilder, KeyPair, KeyType, NameConstraints, Subtree};
+use qtls::policy::{PriorityError, ResolvedPriority};
+use qtls::{pem, x509};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -192,8 +194,12 @@ fn chain_length_limit() {
 /// A ClientHello with `shares` key shares and `groups` supported groups,
 /// none of which the server knows.
 fn flood_hello(shares: usize, groups: usize) -> Vec<u8> {
+    HandshakeMessage::from(flood_client_hello(shares, groups)).get_encoding()
+}
+
+fn flood_client_hello(shares: usize, groups: usize) -> ClientHello {
     let code = |i: usize| NamedGroup(0x2000 + u16::try_from(i).unwrap());
-    let ch = ClientHello {
+    ClientHello {
         legacy_version: ProtocolVersion::TLSV1_2,
         random: [1; 32],
         legacy_session_id: Vec::new(),
@@ -212,14 +218,14 @@ fn flood_hello(shares: usize, groups: usize) -> Vec<u8> {
                     .collect(),
             ),
         ],
-    };
-    HandshakeMessage::from(ch).get_encoding()
+    }
 }
 
-/// The fastest of three runs of a server handling `hello`.
-fn server_time(hello: &[u8]) -> Duration {
+/// The fastest of five runs of a server handling `hello`, which must end
+/// in `expected` (the best of several hides the noise of a loaded machine).
+fn server_time_with(hello: &[u8], expected: &Error) -> Duration {
     let mut best = Duration::MAX;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let (_, s) = configs(KeyType::EcdsaP256);
         let mut server = Connection::server(Arc::new(s)).unwrap();
         let start = Instant::now();
@@ -232,14 +238,17 @@ fn server_time(hello: &[u8]) -> Duration {
             result = Some(server.handshake(NOW));
         }
         best = best.min(start.elapsed());
-        assert_eq!(
-            result,
-            Some(Err(Error::PeerIncompatible(
-                PeerIncompatible::NoCommonGroup
-            )))
-        );
+        assert_eq!(result, Some(Err(expected.clone())));
     }
     best
+}
+
+/// [`server_time_with`] for a ClientHello that offers no known group.
+fn server_time(hello: &[u8]) -> Duration {
+    server_time_with(
+        hello,
+        &Error::PeerIncompatible(PeerIncompatible::NoCommonGroup),
+    )
 }
 
 /// A 64 KiB ClientHello of 6400 key shares and 16000 groups once cost the
@@ -256,4 +265,245 @@ fn key_share_flood_costs_linear_time() {
         large < small * 40,
         "10x the entries took {large:?} against {small:?}"
     );
+}
+
+/// The body length of the TLS 1.3 Certificate message a server sends for
+/// `chain` (empty context, no per-entry extensions): RFC 8446 §4.4.2.
+fn certificate_body_len(chain: &[Vec<u8>]) -> usize {
+    1 + 3 + chain.iter().map(|c| 3 + c.len() + 2).sum::<usize>()
+}
+
+/// A chain's total size is bounded by the handshake message limit: a
+/// chain of the maximum length whose Certificate message is exactly the
+/// receiver's limit passes, one byte less of limit refuses it.
+#[test]
+fn chain_size_limit() {
+    let run = |limit_slack: usize| {
+        let (mut c, mut s) = configs(KeyType::EcdsaP256);
+        let id = s.identities.pop().unwrap();
+        let mut chain = id.chain.clone();
+        let ca = chain[1].clone();
+        chain.resize(DEFAULT_MAX_CHAIN_LEN, ca);
+        let body = certificate_body_len(&chain);
+        // The Certificate message is the largest the server sends.
+        assert!(body > 4000);
+        s.identities = vec![Identity::new(chain, id.key).unwrap()];
+        c.policy.max_handshake_message = body - limit_slack;
+        Pair::new(c, s).handshake()
+    };
+    assert_eq!(run(0), Ok(()));
+    assert_eq!(
+        run(1),
+        Err((
+            Who::Client,
+            Error::InvalidMessage(InvalidMessage::HandshakeMessageTooLarge)
+        ))
+    );
+}
+
+/// A ClientHello carrying `n` distinct unknown (empty) extensions, and the
+/// last one once more when `duplicate`.
+fn extension_flood_hello(n: usize, duplicate: bool) -> Vec<u8> {
+    let mut ch = flood_client_hello(1, 1);
+    let unknown = |i: usize| ClientExtension::Unknown {
+        typ: ExtensionType(0x4000 + u16::try_from(i).unwrap()),
+        data: Vec::new(),
+    };
+    ch.extensions.extend((0..n).map(unknown));
+    if duplicate {
+        ch.extensions.push(unknown(n - 1));
+    }
+    HandshakeMessage::from(ch).get_encoding()
+}
+
+/// Extension counts are bounded only by the 2^16-byte extension block, so
+/// duplicates must be found in linear time: 16,000 extensions (a 64 KiB
+/// block) cost about ten times what 1,600 do (a pairwise check would cost a
+/// hundred times and more; an unoptimised build on a loaded machine has
+/// been seen at 40 times from cache effects, hence the bound of 60), and a
+/// duplicate among them is refused (RFC 8446 §4.2) with decode_error.
+#[test]
+fn extension_flood_costs_linear_time() {
+    let small = server_time(&extension_flood_hello(1_600, false));
+    let large_hello = extension_flood_hello(16_000, false);
+    assert!(large_hello.len() > 64_000 && large_hello.len() < 65_536 + 4);
+    let large = server_time(&large_hello);
+    assert!(
+        large < small * 60,
+        "10x the extensions took {large:?} against {small:?}"
+    );
+    let dup = Error::InvalidMessage(InvalidMessage::DuplicateExtension(0x4000 + 15_999));
+    assert_eq!(dup.alert(), Some(AlertDescription::DECODE_ERROR));
+    let _ = server_time_with(&extension_flood_hello(16_000, true), &dup);
+}
+
+/// A certificate with `n` distinct private extensions (OIDs
+/// 1.3.6.1.4.1.99999.i) with empty values.
+fn cert_with_extensions(n: u64) -> Vec<u8> {
+    let key = KeyPair::generate(KeyType::Ed25519).unwrap();
+    let mut b = CertBuilder::server("x", &["x.example"]);
+    for i in 0..n {
+        b = b.raw_extension(&[1, 3, 6, 1, 4, 1, 99999, i], false, Vec::new());
+    }
+    b.self_signed(&key).unwrap().into_der()
+}
+
+/// The fastest of three parses of `der`, which must parse.
+fn parse_time(der: &[u8]) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let parsed = x509::Certificate::parse(der);
+        best = best.min(start.elapsed());
+        assert!(parsed.is_ok());
+    }
+    best
+}
+
+/// A certificate's extension count is bounded only by the handshake
+/// message (128 KiB, about 8,000 extensions). The duplicate-extension
+/// check once compared each extension with all before it: such a
+/// certificate took 380 ms to parse (found by hardening). It now uses a
+/// set; ten times the extensions may cost at most forty times as long.
+#[test]
+fn certificate_extension_flood_costs_linear_time() {
+    let small = parse_time(&cert_with_extensions(800));
+    let large_cert = cert_with_extensions(8_000);
+    assert!(large_cert.len() > 120_000 && large_cert.len() < DEFAULT_MAX_HANDSHAKE_MESSAGE);
+    let large = parse_time(&large_cert);
+    assert!(
+        large < small * 40,
+        "10x the extensions took {large:?} against {small:?}"
+    );
+}
+
+/// A root, an intermediate excluding `excluded` DNS subtrees, and a leaf
+/// with `sans` dNSNames (none excluded): root DER, leaf DER, intermediate DER.
+fn constrained_chain(excluded: usize, sans: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let (from, until) = (1_700_000_000, 2_000_000_000);
+    let rk = KeyPair::generate(KeyType::Ed25519).unwrap();
+    let root = CertBuilder::ca("Root")
+        .validity(from, until)
+        .self_signed(&rk)
+        .unwrap();
+    let ik = KeyPair::generate(KeyType::Ed25519).unwrap();
+    let subtrees = (0..excluded)
+        .map(|i| Subtree::Dns(format!("excluded{i}.test")))
+        .collect();
+    let inter = CertBuilder::ca("Inter")
+        .validity(from, until)
+        .name_constraints(Some(NameConstraints::new(Vec::new(), subtrees)))
+        .signed_by(&ik, &root, &rk)
+        .unwrap();
+    let names: Vec<String> = (0..sans).map(|i| format!("host{i}.example")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let leaf = CertBuilder::server("leaf", &names)
+        .validity(from, until)
+        .signed_by(&KeyPair::generate(KeyType::Ed25519).unwrap(), &inter, &ik)
+        .unwrap();
+    (root.into_der(), leaf.into_der(), inter.into_der())
+}
+
+fn verify_with_budget(
+    chain: &(Vec<u8>, Vec<u8>, Vec<u8>),
+    name_constraint_checks: usize,
+) -> Result<(), x509::Reason> {
+    let (root, leaf, inter) = chain;
+    let opts = x509::Options {
+        budget: x509::Budget {
+            name_constraint_checks,
+            ..x509::Budget::default()
+        },
+        ..x509::Options::server()
+    };
+    x509::Verifier::new(vec![root.clone()], provider(), opts)
+        .unwrap()
+        .verify(&[leaf.as_slice(), inter.as_slice()], None, NOW)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+/// Name-constraint comparisons are counted: each of the leaf's names (its
+/// subject and its SANs) is compared with each excluded subtree. A budget
+/// of exactly that many passes, one less fails; the default budget
+/// (250,000) stops a chain that would need 300,500.
+#[test]
+fn name_constraint_comparison_limit() {
+    assert_eq!(x509::Budget::default().name_constraint_checks, 250_000);
+    let chain = constrained_chain(20, 30);
+    let needed = 20 * (30 + 1);
+    assert_eq!(verify_with_budget(&chain, needed), Ok(()));
+    assert_eq!(
+        verify_with_budget(&chain, needed - 1),
+        Err(x509::Reason::BudgetExhausted)
+    );
+    let flood = constrained_chain(500, 600);
+    assert_eq!(
+        verify_with_budget(&flood, x509::Budget::default().name_constraint_checks),
+        Err(x509::Reason::BudgetExhausted)
+    );
+}
+
+/// PEM input is capped at pem::MAX_INPUT_LEN bytes in all and
+/// pem::MAX_BLOCK_LEN decoded bytes per block.
+#[test]
+fn pem_size_limits() {
+    let block = pem::encode("CERTIFICATE", &[1, 2, 3]);
+    let mut text = block.clone().into_bytes();
+    // Explanatory text between blocks counts towards the input size.
+    text.resize(pem::MAX_INPUT_LEN - 1, b'x');
+    text.push(b'\n');
+    let blocks = pem::decode_all(&text).unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks[0].1.as_slice(), [1, 2, 3]);
+    text.push(b'\n');
+    assert_eq!(
+        pem::decode_all(&text).unwrap_err(),
+        pem::PemError {
+            kind: pem::PemErrorKind::InputTooLarge,
+            line: 0
+        }
+    );
+
+    let big = pem::encode("X", &vec![7; pem::MAX_BLOCK_LEN]);
+    assert_eq!(
+        pem::decode_all(&big).unwrap()[0].1.len(),
+        pem::MAX_BLOCK_LEN
+    );
+    let too_big = pem::encode("X", &vec![7; pem::MAX_BLOCK_LEN + 1]);
+    assert_eq!(
+        pem::decode_all(&too_big).unwrap_err().kind,
+        pem::PemErrorKind::BlockTooLarge
+    );
+}
+
+/// A priority string has no length limit of its own (GnuTLS has none), but
+/// only its first 128 `:`-separated elements are read, as GnuTLS reads
+/// GNUTLS_MAX_ALGORITHM_NUM: an unknown element in 128th place is an
+/// error, in 129th place it is never looked at. The rest of the string is
+/// not even split, so a megabyte string costs no more than its prefix.
+#[test]
+fn priority_element_limit() {
+    let with_bogus_at = |position: usize| {
+        let mut s = String::from("NORMAL");
+        for _ in 2..position {
+            s.push_str(":+AES-128-GCM");
+        }
+        s.push_str(":BOGUS");
+        s
+    };
+    let at_128 = with_bogus_at(128);
+    assert!(matches!(
+        ResolvedPriority::parse(&at_128, None),
+        Err(PriorityError::InvalidRequest { .. })
+    ));
+    let at_129 = with_bogus_at(129);
+    let p = ResolvedPriority::parse(&at_129, None).unwrap();
+    assert_eq!(
+        p.ciphers(),
+        ResolvedPriority::parse("NORMAL", None).unwrap().ciphers()
+    );
+    let mut huge = at_129.clone();
+    huge.push_str(&":BOGUS".repeat(200_000));
+    assert_eq!(ResolvedPriority::parse(&huge, None).unwrap(), p);
 }
