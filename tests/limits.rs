@@ -20,8 +20,15 @@ use qtls::error::{CertificateError, Error, InvalidMessage, PeerIncompatible, Pee
 use qtls::pki::{CertBuilder, KeyPair, KeyType, NameConstraints, Subtree};
 use qtls::policy::{PriorityError, ResolvedPriority};
 use qtls::{pem, x509};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+/// The tests of this file run one at a time: three of them time the
+/// engine, and a heavy test running beside them would skew the ratios.
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn ccs_flood(extra: usize) -> Result<(), (Who, Error)> {
     let (c, s) = configs(KeyType::EcdsaP256);
@@ -41,6 +48,7 @@ fn ccs_flood(extra: usize) -> Result<(), (Who, Error)> {
 /// own and three more); a fifth is refused (src/conn/receive.rs MAX_CCS).
 #[test]
 fn change_cipher_spec_limit() {
+    let _serial = serial();
     assert_eq!(ccs_flood(3), Ok(()));
     let (who, e) = ccs_flood(4).unwrap_err();
     assert_eq!(who, Who::Client);
@@ -102,6 +110,7 @@ impl Framed {
 /// refused (MAX_EMPTY_RECORDS).
 #[test]
 fn empty_record_limit() {
+    let _serial = serial();
     let mut f = framed();
     assert_eq!(f.send_after_empty(32, b"x"), Ok(AppRead::Data(1)));
     // Data in between resets the count.
@@ -116,6 +125,7 @@ fn empty_record_limit() {
 /// refused (MAX_KEY_UPDATES_IN_A_ROW); data in between resets the count.
 #[test]
 fn key_update_limit() {
+    let _serial = serial();
     let (c, s) = configs(KeyType::EcdsaP256);
     let mut p = Pair::new(c, s);
     p.handshake().unwrap();
@@ -142,6 +152,7 @@ fn key_update_limit() {
 /// soon as its header arrives.
 #[test]
 fn handshake_message_limit() {
+    let _serial = serial();
     assert_eq!(DEFAULT_MAX_HANDSHAKE_MESSAGE, 128 * 1024);
     // The server's Certificate message (two ECDSA certificates) is a few
     // hundred bytes: a client limit below it refuses it.
@@ -180,6 +191,7 @@ fn chain_of(len: usize, max_chain_len: usize) -> Result<(), (Who, Error)> {
 /// A chain of max_chain_len certificates is accepted, one more is refused.
 #[test]
 fn chain_length_limit() {
+    let _serial = serial();
     assert_eq!(DEFAULT_MAX_CHAIN_LEN, 16);
     assert_eq!(chain_of(16, DEFAULT_MAX_CHAIN_LEN), Ok(()));
     assert_eq!(
@@ -257,6 +269,7 @@ fn server_time(hello: &[u8]) -> Duration {
 /// most forty times as long (quadratic work would be a hundredfold).
 #[test]
 fn key_share_flood_costs_linear_time() {
+    let _serial = serial();
     let small = server_time(&flood_hello(640, 1600));
     let large_hello = flood_hello(6400, 16000);
     assert!(large_hello.len() > 60_000 && large_hello.len() < 65_536);
@@ -278,6 +291,7 @@ fn certificate_body_len(chain: &[Vec<u8>]) -> usize {
 /// receiver's limit passes, one byte less of limit refuses it.
 #[test]
 fn chain_size_limit() {
+    let _serial = serial();
     let run = |limit_slack: usize| {
         let (mut c, mut s) = configs(KeyType::EcdsaP256);
         let id = s.identities.pop().unwrap();
@@ -324,6 +338,7 @@ fn extension_flood_hello(n: usize, duplicate: bool) -> Vec<u8> {
 /// duplicate among them is refused (RFC 8446 §4.2) with decode_error.
 #[test]
 fn extension_flood_costs_linear_time() {
+    let _serial = serial();
     let small = server_time(&extension_flood_hello(1_600, false));
     let large_hello = extension_flood_hello(16_000, false);
     assert!(large_hello.len() > 64_000 && large_hello.len() < 65_536 + 4);
@@ -367,6 +382,7 @@ fn parse_time(der: &[u8]) -> Duration {
 /// set; ten times the extensions may cost at most forty times as long.
 #[test]
 fn certificate_extension_flood_costs_linear_time() {
+    let _serial = serial();
     let small = parse_time(&cert_with_extensions(800));
     let large_cert = cert_with_extensions(8_000);
     assert!(large_cert.len() > 120_000 && large_cert.len() < DEFAULT_MAX_HANDSHAKE_MESSAGE);
@@ -429,6 +445,7 @@ fn verify_with_budget(
 /// (250,000) stops a chain that would need 300,500.
 #[test]
 fn name_constraint_comparison_limit() {
+    let _serial = serial();
     assert_eq!(x509::Budget::default().name_constraint_checks, 250_000);
     let chain = constrained_chain(20, 30);
     let needed = 20 * (30 + 1);
@@ -448,6 +465,7 @@ fn name_constraint_comparison_limit() {
 /// pem::MAX_BLOCK_LEN decoded bytes per block.
 #[test]
 fn pem_size_limits() {
+    let _serial = serial();
     let block = pem::encode("CERTIFICATE", &[1, 2, 3]);
     let mut text = block.clone().into_bytes();
     // Explanatory text between blocks counts towards the input size.
@@ -484,6 +502,7 @@ fn pem_size_limits() {
 /// not even split, so a megabyte string costs no more than its prefix.
 #[test]
 fn priority_element_limit() {
+    let _serial = serial();
     let with_bogus_at = |position: usize| {
         let mut s = String::from("NORMAL");
         for _ in 2..position {
