@@ -526,3 +526,32 @@ fn priority_element_limit() {
     huge.push_str(&":BOGUS".repeat(200_000));
     assert_eq!(ResolvedPriority::parse(&huge, None).unwrap(), p);
 }
+
+/// Credential files are read whole, up to 16 MiB (GLib reads any size; we
+/// bound the memory a hostile or mistaken file can take): a `keys.psk` of
+/// exactly 16 MiB is read, one byte more is refused with GLib's message.
+#[test]
+fn credential_file_size_limit() {
+    let _serial = serial();
+    const MAX: usize = 16 << 20;
+    let dir = std::env::temp_dir().join(format!("qtls-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("keys.psk");
+    let p = path.to_str().unwrap();
+    let mut text = b"qemu:000102030405060708090a0b0c0d0e0f\n".to_vec();
+    // Lines after the one found still count towards the file size.
+    text.resize(MAX - 1, b'#');
+    text.push(b'\n');
+    std::fs::write(&path, &text).unwrap();
+    let psk = qtls::qemu::psk::client_lookup(p, None).unwrap();
+    assert_eq!(psk.key.as_slice(), (0u8..16).collect::<Vec<u8>>());
+    text.push(b'\n');
+    std::fs::write(&path, &text).unwrap();
+    assert_eq!(
+        qtls::qemu::psk::client_lookup(p, None)
+            .unwrap_err()
+            .message(),
+        format!("Cannot read PSK file {p}: File “{p}” is too large")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
