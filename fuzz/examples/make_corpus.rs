@@ -664,7 +664,132 @@ fn priorities() {
     }
 }
 
+/// `hostname` inputs: `[flags, n_sans, SAN..., (cn_len, cn)?, reference]`.
+fn hostnames() {
+    fn dns(s: &str) -> Vec<u8> {
+        let mut v = vec![u8::try_from(s.len()).expect("short")];
+        v.extend_from_slice(s.as_bytes());
+        v
+    }
+    fn ip(octets: &[u8]) -> Vec<u8> {
+        let mut v = vec![if octets.len() == 16 { 0xc0 } else { 0x80 }];
+        v.extend_from_slice(octets);
+        v
+    }
+    let mut v6_loopback = [0u8; 16];
+    v6_loopback[15] = 1;
+    let seeds: [(&str, u8, Vec<Vec<u8>>, &str); 9] = [
+        (
+            "dns-exact",
+            0,
+            vec![dns("www.example.com")],
+            "WWW.Example.com",
+        ),
+        (
+            "dns-wildcard",
+            0,
+            vec![dns("*.example.com"), dns("example.org")],
+            "foo.example.com.",
+        ),
+        (
+            "ip4",
+            0,
+            vec![ip(&[127, 0, 0, 1]), dns("127.0.0.1")],
+            "127.0.0.1",
+        ),
+        ("ip6", 0, vec![ip(&v6_loopback)], "[::1]"),
+        // flags bit 0: a CN (the last part before the reference).
+        (
+            "cn-fallback",
+            1,
+            vec![ip(&[10, 0, 0, 1]), dns("Host.Example")],
+            "host.example",
+        ),
+        ("cn-twice", 1 | 8, vec![dns("host.example")], "host.example"),
+        (
+            "cn-client-eku",
+            1 | 4,
+            vec![dns("host.example")],
+            "host.example",
+        ),
+        (
+            "cn-any-eku",
+            1 | 6,
+            vec![dns("*.example.com")],
+            "a.example.com",
+        ),
+        ("ip-vs-cn", 1, vec![dns("10.1.2.3")], "10.1.2.3"),
+    ];
+    for (name, flags, parts, reference) in seeds {
+        // With a CN the last part is the CN, not a SAN.
+        let sans = parts.len() - usize::from(flags & 1);
+        let mut input = vec![flags, u8::try_from(sans).expect("few")];
+        input.extend(parts.concat());
+        input.extend_from_slice(reference.as_bytes());
+        write("hostname", name, &input);
+    }
+}
+
+/// `crl` inputs: structured (`[0, flags, scope, (len, serial, reason)...]`)
+/// and the OpenSSL-made CRL of tests/data/x509 raw (`[1, DER]`).
+fn crls() {
+    fn entry(serial: &[u8], reason: u8) -> Vec<u8> {
+        let mut v = vec![u8::try_from(serial.len() - 1).expect("short")];
+        v.extend_from_slice(serial);
+        v.push(reason);
+        v
+    }
+    const NO_REASON: u8 = 0xff;
+    let seeds: [(&str, u8, u8, Vec<Vec<u8>>); 14] = [
+        (
+            "revokes-01",
+            0x04,
+            0x80,
+            vec![entry(&[1], 1), entry(&[5, 5], NO_REASON)],
+        ),
+        (
+            "revokes-82-leading-zero",
+            0x04,
+            0,
+            vec![entry(&[0, 0x82], NO_REASON)],
+        ),
+        ("remove-from-crl", 0x04, 0, vec![entry(&[1], 8)]),
+        (
+            "duplicate",
+            0x04,
+            0,
+            vec![entry(&[1], NO_REASON), entry(&[0, 1], NO_REASON)],
+        ),
+        ("v1-plain", 0x01, 0, vec![entry(&[1], NO_REASON)]),
+        ("v1-with-reason", 0x01, 0, vec![entry(&[1], 3)]),
+        ("stale", 0x04 | 0x10, 0, vec![]),
+        ("future", 0x08, 0, vec![]),
+        ("unknown-critical", 0x20, 0x40, vec![]),
+        ("delta", 0x40, 0, vec![]),
+        (
+            "idp-only-user",
+            0x80 | 0x04,
+            0x03,
+            vec![entry(&[0x82], NO_REASON)],
+        ),
+        ("idp-only-ca", 0x04, 0x05, vec![entry(&[0x82], NO_REASON)]),
+        ("idp-all", 0x04, 0x3f, vec![]),
+        ("other-issuer", 0x02 | 0x04, 0, vec![entry(&[1], NO_REASON)]),
+    ];
+    for (name, flags, scope, entries) in seeds {
+        let mut input = vec![0, flags, scope];
+        input.extend(entries.concat());
+        write("crl", name, &input);
+    }
+    let der = fs::read(root().join("../tests/data/x509/inter.crl.der")).expect("CRL fixture");
+    let mut input = vec![1];
+    input.extend(der);
+    write("crl", "raw-openssl-inter", &input);
+}
+
 fn main() {
+    hostnames();
+    crls();
     x509_chains();
     keys_psk();
     private_keys();

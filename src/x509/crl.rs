@@ -18,6 +18,7 @@ use super::error::Reason;
 use super::sigalg::{self, AlgorithmPolicy};
 use super::{name, oid};
 use crate::provider::CryptoProvider;
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 /// CRL entry reason code removeFromCRL (RFC 5280 §5.3.1): only meaningful
@@ -191,6 +192,9 @@ type RawExtension<'a> = (&'a [u8], bool, &'a [u8]);
 /// Walks an Extensions SEQUENCE content, rejecting duplicates.
 fn extensions(mut d: Der<'_>) -> Result<Vec<RawExtension<'_>>, Malformed> {
     let mut out: Vec<RawExtension<'_>> = Vec::new();
+    // Duplicates are found with a set: pairwise checks would cost quadratic
+    // time in the number of extensions.
+    let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
     while !d.is_empty() {
         let mut e = d.nested(tag::SEQUENCE)?;
         let id = e.expect(tag::OID)?.value;
@@ -200,7 +204,7 @@ fn extensions(mut d: Der<'_>) -> Result<Vec<RawExtension<'_>>, Malformed> {
         };
         let value = e.expect(tag::OCTET_STRING)?.value;
         e.finish()?;
-        if out.iter().any(|(o, _, _)| *o == id) {
+        if !seen.insert(id) {
             return Err(Malformed);
         }
         out.push((id, critical, value));
