@@ -290,7 +290,29 @@ fn resumption(c: &mut criterion::Criterion, rows: &mut Vec<Row>) {
             "rustls did not resume"
         );
     };
-    let qtls_resumed: Option<fn(&mut [Duration; 2])> = None;
+    let (qc, qs) = qtls_configs(&certs, &grp, &grp, SUITE);
+    let (mut qc, mut qs) = ((*qc).clone(), (*qs).clone());
+    qc.session_store = Some(std::sync::Arc::new(
+        qtls::session_store::MemoryClientStore::new(4),
+    ));
+    let p = qtls::provider::aws_lc::default_provider();
+    qs.tickets = Some(qtls::session_store::TicketConfig::new(p.as_ref(), 1).unwrap());
+    let (qc, qs) = (std::sync::Arc::new(qc), std::sync::Arc::new(qs));
+    let qtls_resumed = |t: &mut [Duration; 2]| {
+        // A full handshake (untimed) whose NewSessionTicket the client
+        // stores as it reads; the timed handshake resumes with it (each
+        // ticket is taken from the store when offered).
+        let mut ignore = [Duration::ZERO; 2];
+        let (mut cl, mut sv) = qtls_handshake(&qc, &qs, &mut ignore);
+        let mut buf = Vec::new();
+        sv.write_tls_into(&mut buf);
+        feed(&mut cl, &mut buf);
+        let mut sink = [0u8; 64];
+        let _ = cl.read(&mut sink).unwrap();
+        let (cl, _) = qtls_handshake(&qc, &qs, t);
+        assert!(cl.negotiated().resumed, "qtls did not resume");
+    };
+    let qtls_resumed = Some(qtls_resumed);
     let fl = Floor::new(None, Some(NamedGroup::X25519));
     let share = fl.server_share();
     for (which, s) in SIDES.iter().enumerate() {
