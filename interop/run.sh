@@ -523,6 +523,10 @@ check_peers() {
         need "$var"
     done
     "$OPENSSL35" version | grep -q '^OpenSSL 3\.5\.' || fail "$OPENSSL35 is not OpenSSL 3.5"
+    # The certificate compression cells need both algorithms (older install-deps.sh builds
+    # lacked them; a new run of it rebuilds).
+    ! "$OPENSSL35" list -disabled | grep -qE '^(ZLIB|BROTLI)$' ||
+        fail "$OPENSSL35 lacks zlib or brotli (rerun scripts/install-deps.sh)"
 }
 
 # --- Peer-versus-peer cells ------------------------------------------------------------------
@@ -1596,9 +1600,10 @@ qemu_swapped_cell() {
 # on its page and log line how it went; the qtls client answers gnutls-serv's `**REAUTH**`
 # echo command and s_server's `c` stdin command. Exporter values (RFC 8446 §7.5) and the
 # RFC 9266 tls-exporter channel binding must equal the peer's byte for byte, both ways.
-# Certificate compression (RFC 8879) has no peer here: Debian's GnuTLS 3.7.9 answers
-# `--compress-cert=zlib` with "Unknown compression method" and both OpenSSL builds list ZLIB
-# and BROTLI under `openssl list -disabled`; so it runs qtls against qtls, both directions.
+# Certificate compression (RFC 8879) runs against OpenSSL 3.5 (built with enable-zlib
+# enable-brotli by scripts/install-deps.sh), whose s_server and s_client offer brotli and zlib
+# by default, and against qtls itself. Debian's GnuTLS 3.7.9 answers `--compress-cert=zlib`
+# with "Unknown compression method" and the system OpenSSL 3.0 has neither algorithm.
 
 EXPORT_LABEL="EXPERIMENTAL-qtls-interop"
 
@@ -1785,10 +1790,41 @@ pha_cells() {
         cli_qtls --ca "$G/ca-cert.pem" --exporter "$EXPORT_LABEL:32" --channel-binding
     # qtls client against s_server: see the post-handshake-auth cells above.
 
-    # Certificate compression, qtls against qtls (no peer here implements it): the server's
-    # chain and the client's, each way, with each algorithm; a client offering only an
-    # algorithm the server does not use gets a plain Certificate.
+    # Certificate compression against OpenSSL 3.5, with each algorithm. OpenSSL only sends
+    # certificates it compressed in advance (s_server -cert_comp; s_client has no such option,
+    # so its client certificate always goes uncompressed), and with -trace it prints each
+    # CompressedCertificate it sends or receives with a `Compression type=ALG (0x....)` line.
     local alg
+    for alg in zlib brotli; do
+        # Our server's chain: s_client offers brotli and zlib, we compress with ALG.
+        qtls_server_cell "qtls-server/openssl35/cert-compression-$alg" \
+            --client-log '^ *CompressedCertificate, Length=' \
+            --client-log "^ *Compression type=$alg \\(0x000[12]\\)\$" \
+            --client-log '^Verify return code: 0 \(ok\)' \
+            --cert "$G/server-rsa-cert.pem" --key "$G/server-rsa-key.pem" --compress-cert "$alg" -- \
+            cli_openssl35 -CAfile "$G/ca-cert.pem" -trace
+        # s_server's chain: we offer only ALG, s_server -cert_comp sends it compressed so.
+        qtls_client_cell "qtls-client/openssl35/cert-compression-$alg" \
+            --client-log "^TLS1\\.3 .* peer-cert-compression=$alg\$" \
+            --server-log '^Compressing certificates' \
+            srv_openssl35 -cert "$G/server-rsa-cert.pem" -key "$G/server-rsa-key.pem" -cert_comp -- \
+            --ca "$G/ca-cert.pem" --compress-cert "$alg"
+        # Our client certificate: s_server's CertificateRequest offers brotli and zlib; it
+        # cannot send a CompressedCertificate itself here (no -cert_comp), so the one in its
+        # trace is ours, and it must verify the certificate inside.
+        qtls_client_cell "qtls-client/openssl35/client-cert-compression-$alg" \
+            --server-log '^ *CompressedCertificate, Length=' \
+            --server-log "^ *Compression type=$alg \\(0x000[12]\\)\$" \
+            --server-log '^depth=0 .*CN ?= ?client\.qtls\.test' \
+            --no-server-log 'verify error' \
+            srv_openssl35 -cert "$G/server-rsa-cert.pem" -key "$G/server-rsa-key.pem" \
+            -Verify 1 -verifyCAfile "$G/ca-cert.pem" -verify_return_error -trace -- \
+            --ca "$G/ca-cert.pem" --compress-cert "$alg" \
+            --cert "$G/client-ecdsa-cert.pem" --key "$G/client-ecdsa-key.pem"
+    done
+
+    # qtls against qtls: the server's chain and the client's, each way, with each algorithm;
+    # a client offering only an algorithm the server does not use gets a plain Certificate.
     for alg in zlib brotli; do
         cell "qtls-server/qtls-client/cert-compression-$alg" \
             pair --client-log "^TLS1\\.3 .* peer-cert-compression=$alg\$" \

@@ -2,8 +2,10 @@
 # Installs the interop peers qtls is tested against, idempotently:
 #   - GnuTLS 3.7 tools (gnutls-cli, gnutls-serv, certtool, psktool) and the system
 #     OpenSSL 3.0, from Debian packages;
-#   - OpenSSL 3.5 (the only peer here with ML-KEM and ML-DSA), built from the source
-#     shipped in the `openssl-src` crate into a cache directory outside the repository.
+#   - OpenSSL 3.5 (the only peer here with ML-KEM, ML-DSA and certificate compression),
+#     built from the source shipped in the `openssl-src` crate into a cache directory outside
+#     the repository, with zlib and brotli from Debian packages; an existing build without
+#     them is rebuilt.
 #
 # Environment:
 #   QTLS_CACHE       cache root (default: $HOME/.cache/qtls)
@@ -51,6 +53,9 @@ command -v openssl >/dev/null 2>&1 || missing_pkgs+=(openssl)
 command -v perl >/dev/null 2>&1 || missing_pkgs+=(perl)
 command -v make >/dev/null 2>&1 || missing_pkgs+=(make)
 command -v cc >/dev/null 2>&1 || missing_pkgs+=(gcc libc6-dev)
+# Certificate compression (RFC 8879) in OpenSSL 3.5 needs zlib and brotli headers and libraries.
+[ -f /usr/include/zlib.h ] || missing_pkgs+=(zlib1g-dev)
+[ -f /usr/include/brotli/encode.h ] || missing_pkgs+=(libbrotli-dev)
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     apt_install "${missing_pkgs[@]}"
 fi
@@ -58,8 +63,11 @@ fi
 # --- OpenSSL 3.5 from the openssl-src crate ---------------------------------------------
 
 ossl35_ok() {
+    # A build from before certificate compression was enabled (its `list -disabled` names
+    # ZLIB or BROTLI) counts as stale, so caches made by older versions of this script rebuild.
     [ -x "$OSSL35_PREFIX/bin/openssl" ] &&
-        "$OSSL35_PREFIX/bin/openssl" version 2>/dev/null | grep -q '^OpenSSL 3\.5\.'
+        "$OSSL35_PREFIX/bin/openssl" version 2>/dev/null | grep -q '^OpenSSL 3\.5\.' &&
+        ! "$OSSL35_PREFIX/bin/openssl" list -disabled 2>/dev/null | grep -qE '^(ZLIB|BROTLI)$'
 }
 
 build_openssl35() {
@@ -114,9 +122,12 @@ EOF
         cd "$work/openssl"
         # The crate's trimmed tree lacks util/providers.num (so no-legacy), util/mkdef.pl
         # (so no-shared no-module) and apps/openssl.cnf (so no install_ssldirs).
+        # enable-zlib enable-brotli: certificate compression (RFC 8879) against the system
+        # zlib and brotli libraries, so qtls's compression is tested against a real peer.
         perl ./Configure linux-x86_64 \
             --prefix="$OSSL35_PREFIX" --openssldir="$OSSL35_PREFIX/ssl" --libdir=lib \
             no-shared no-module no-docs no-tests no-legacy enable-ec_nistp_64_gcc_128 \
+            enable-zlib enable-brotli \
             >"$work/configure.log" 2>&1 || { tail -n 40 "$work/configure.log" >&2; exit 1; }
         log "building OpenSSL (make -j2 build_sw: about 3 minutes on 2 idle cores)"
         make -j2 build_sw >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log" >&2; exit 1; }
