@@ -66,10 +66,19 @@ impl StoredTicket {
 
     /// obfuscated_ticket_age at `now` (RFC 8446 §4.2.11.1): the age in
     /// milliseconds plus ticket_age_add, modulo 2^32.
+    ///
+    /// Both times are whole seconds, so the true age lies strictly between
+    /// one second less and one second more than their difference. We send
+    /// the lower bound: GnuTLS rejects 0-RTT when the client's age exceeds
+    /// the age the server measured (its anti-replay check), which the
+    /// plain difference does whenever a second boundary falls between
+    /// receiving the ticket and using it; every server window (ours adds a
+    /// second for this) tolerates a second too little.
     pub fn obfuscated_age(&self, now: UnixTime) -> u32 {
         let age_ms = now
             .0
             .saturating_sub(self.received_at.0)
+            .saturating_sub(1)
             .saturating_mul(1000);
         u32::try_from(age_ms)
             .unwrap_or(u32::MAX)
@@ -386,10 +395,13 @@ mod tests {
     #[test]
     fn ticket_age_and_validity() {
         let t = ticket(1000, 60, 0xffff_ff00);
+        // Whole seconds 1000 -> 1002: the true age is above 1 s, so 1000 ms.
         assert_eq!(
             t.obfuscated_age(UnixTime(1002)),
-            2000u32.wrapping_add(0xffff_ff00)
+            1000u32.wrapping_add(0xffff_ff00)
         );
+        assert_eq!(t.obfuscated_age(UnixTime(1001)), 0xffff_ff00);
+        assert_eq!(t.obfuscated_age(UnixTime(1000)), 0xffff_ff00);
         assert!(t.is_valid_at(UnixTime(1060)));
         assert!(!t.is_valid_at(UnixTime(1061)));
         assert!(!t.is_valid_at(UnixTime(999)));
