@@ -923,19 +923,14 @@ impl Handshaking {
         cv: &CertificateVerify,
     ) -> Result<Handshaking, Error> {
         let th = self.transcript.current_hash();
-        let content = super::certificate_verify_content(Side::Server, th.as_ref());
         let offered: Vec<SignatureScheme> = self.config.policy.tls13_signature_schemes().collect();
-        let leaf = self
-            .server_cert
-            .first()
-            .ok_or(Error::Unreachable("certificate before CertificateVerify"))?;
         super::verify_certificate_verify(
             self.ctx.provider.as_ref(),
             &offered,
-            leaf,
-            cv.scheme,
-            &cv.signature,
-            &content,
+            Side::Server,
+            th.as_ref(),
+            &self.server_cert,
+            cv,
         )?;
         io.negotiated.signature_scheme = Some(cv.scheme);
         self.transcript.add(&m.raw);

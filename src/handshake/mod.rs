@@ -114,15 +114,21 @@ pub(crate) fn certificate_verify_content(side: Side, transcript_hash: &[u8]) -> 
 }
 
 /// Checks a peer's CertificateVerify: the scheme must be one we offered
-/// and allowed in TLS 1.3, and the signature must verify with the leaf key.
+/// and allowed in TLS 1.3, and the signature by `signer` over the
+/// transcript hash must verify with the key of `chain`'s leaf.
 pub(crate) fn verify_certificate_verify(
     provider: &dyn CryptoProvider,
     offered: &[SignatureScheme],
-    leaf: &[u8],
-    scheme: SignatureScheme,
-    signature: &[u8],
-    content: &[u8],
+    signer: Side,
+    transcript_hash: &[u8],
+    chain: &[Vec<u8>],
+    cv: &crate::codec::handshake::CertificateVerify,
 ) -> Result<(), Error> {
+    let (scheme, signature) = (cv.scheme, cv.signature.as_slice());
+    let leaf = chain
+        .first()
+        .ok_or(Error::Unreachable("certificate before CertificateVerify"))?;
+    let content = certificate_verify_content(signer, transcript_hash);
     // RFC 8446 §4.4.3: PKCS#1 v1.5 and SHA-1 are not allowed here.
     let alg = SignatureAlgorithm::for_tls13_scheme(scheme).ok_or(
         PeerMisbehaved::IllegalParameter("CertificateVerify scheme not allowed in TLS 1.3"),
@@ -134,7 +140,7 @@ pub(crate) fn verify_certificate_verify(
         );
     }
     let spki = crate::x509::summarize(leaf)?.spki;
-    match provider.verify_signature(alg, spki, content, signature) {
+    match provider.verify_signature(alg, spki, &content, signature) {
         Ok(()) => Ok(()),
         Err(CryptoError::BadSignature) => Err(PeerMisbehaved::BadSignature.into()),
         // The key does not fit the scheme it claims (e.g. a P-384 key for

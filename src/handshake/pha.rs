@@ -444,19 +444,14 @@ impl ServerPha {
             }
             (HandshakePayload::CertificateVerify(cv), Step::CertificateVerify) => {
                 let th = p.transcript.current_hash();
-                let content = super::certificate_verify_content(Side::Client, th.as_ref());
                 let offered: Vec<SignatureScheme> = cfg.policy.tls13_signature_schemes().collect();
-                let leaf = p
-                    .chain
-                    .first()
-                    .ok_or(Error::Unreachable("certificate before CertificateVerify"))?;
                 super::verify_certificate_verify(
                     ctx.provider.as_ref(),
                     &offered,
-                    leaf,
-                    cv.scheme,
-                    &cv.signature,
-                    &content,
+                    Side::Client,
+                    th.as_ref(),
+                    &p.chain,
+                    cv,
                 )?;
                 p.transcript.add(&m.raw);
                 p.scheme = Some(cv.scheme);

@@ -907,17 +907,13 @@ impl AwaitClient {
         cv: &CertificateVerify,
     ) -> Result<Box<Self>, Error> {
         let th = self.transcript.current_hash();
-        let content = super::certificate_verify_content(Side::Client, th.as_ref());
-        let leaf = self.client_cert.first().ok_or(Error::Unreachable(
-            "client certificate before CertificateVerify",
-        ))?;
         super::verify_certificate_verify(
             self.ctx.provider.as_ref(),
             &self.cr_schemes,
-            leaf,
-            cv.scheme,
-            &cv.signature,
-            &content,
+            Side::Client,
+            th.as_ref(),
+            &self.client_cert,
+            cv,
         )?;
         io.negotiated.client_signature_scheme = Some(cv.scheme);
         self.transcript.add(&m.raw);
