@@ -443,36 +443,17 @@ impl Connection {
 
     /// Copies decrypted application data into `buf`.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<AppRead, Error> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
+        if buf.is_empty() {
+            // An empty read takes in no records, whatever is buffered.
+            self.check_readable()?;
+            self.key_updates_in_a_row = 0;
+            return Ok(AppRead::Data(0));
         }
-        if !self.handshake_done {
-            return Err(ApiMisuse::HandshakeNotComplete.into());
-        }
-        loop {
-            let n = self.rx.take_app(buf);
-            if n > 0 || buf.is_empty() {
-                self.key_updates_in_a_row = 0;
-                return Ok(AppRead::Data(n));
-            }
-            if self.peer_closed {
-                return Ok(AppRead::Closed);
-            }
-            match self.rx.next(true) {
-                Ok(Received::AppData) => continue,
-                Ok(Received::None) => return Ok(AppRead::WouldBlock),
-                Ok(Received::Closed) => {
-                    self.peer_closed = true;
-                    return Ok(AppRead::Closed);
-                }
-                Ok(Received::Handshake(m)) => {
-                    if let Err(e) = self.post_handshake(&m) {
-                        return Err(self.fail(e));
-                    }
-                }
-                Err(e) => return Err(self.fail(e)),
-            }
-        }
+        Ok(match self.fill_app()? {
+            AppView::Data(_) => AppRead::Data(self.rx.take_app(buf)),
+            AppView::WouldBlock => AppRead::WouldBlock,
+            AppView::Closed => AppRead::Closed,
+        })
     }
 
     /// Like [`Connection::read`] without the copy: returns all decrypted
@@ -504,12 +485,7 @@ impl Connection {
     /// Processes input until application data is waiting (returned as an
     /// empty `Data`), close_notify arrived, or more input is needed.
     fn fill_app(&mut self) -> Result<AppView<'static>, Error> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        if !self.handshake_done {
-            return Err(ApiMisuse::HandshakeNotComplete.into());
-        }
+        self.check_readable()?;
         loop {
             if self.rx.app_pending() > 0 {
                 self.key_updates_in_a_row = 0;
@@ -533,6 +509,18 @@ impl Connection {
                 Err(e) => return Err(self.fail(e)),
             }
         }
+    }
+
+    /// The connection's error, or misuse when the handshake is not done:
+    /// what every application-data read reports before touching records.
+    fn check_readable(&self) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.handshake_done {
+            return Err(ApiMisuse::HandshakeNotComplete.into());
+        }
+        Ok(())
     }
 
     /// Decrypted application data ready to read without more input.
