@@ -839,10 +839,16 @@ impl<'a> Builder<'a, '_> {
 /// Validates `chain` (DER, leaf first, as received) against `anchors`,
 /// using `intermediates` as extra candidate issuers, `crls` for revocation,
 /// and checks the leaf against every name of `references`.
+/// `anchor_subjects`, when it has an entry for an anchor, is that anchor's
+/// subject comparison key (`name::rdn_keys`): an anchor whose subject issued
+/// none of the other certificates cannot be on any path, so it is not parsed
+/// (a verifier with a system bundle of 150 roots parses one or two per
+/// handshake instead of all).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_chain(
     chain: &[&[u8]],
     anchors: &[&[u8]],
+    anchor_subjects: &[Vec<Vec<u8>>],
     intermediates: &[&[u8]],
     crls: &[&[u8]],
     references: &[ReferenceName<'_>],
@@ -874,16 +880,37 @@ pub(crate) fn verify_chain(
         cert: leaf,
         anchor: false,
     });
-    let pool = anchors
-        .iter()
-        .map(|d| (*d, true))
-        .chain(rest.iter().chain(intermediates.iter()).map(|d| (*d, false)));
-    for (der, anchor) in pool {
-        if nodes.iter().skip(1).any(|n| n.cert.der == der) {
+    // The untrusted pool first, so the issuer names the anchors must match
+    // are known; candidate order prefers anchors by flag, not by position.
+    for der in rest.iter().chain(intermediates.iter()) {
+        if nodes.iter().skip(1).any(|n| n.cert.der == *der) {
             continue;
         }
         if let Ok(cert) = Certificate::parse(der) {
-            nodes.push(Node { cert, anchor });
+            nodes.push(Node {
+                cert,
+                anchor: false,
+            });
+        }
+    }
+    let non_anchors = nodes.len();
+    for (i, der) in anchors.iter().enumerate() {
+        if let Some(subject) = anchor_subjects.get(i) {
+            let wanted = nodes
+                .iter()
+                .take(non_anchors)
+                .any(|n| n.cert.issuer_key == *subject);
+            if !wanted {
+                continue;
+            }
+        }
+        // An anchor the peer also sent is the same certificate, trusted.
+        if let Some(n) = nodes.iter_mut().skip(1).find(|n| n.cert.der == *der) {
+            n.anchor = true;
+            continue;
+        }
+        if let Ok(cert) = Certificate::parse(der) {
+            nodes.push(Node { cert, anchor: true });
         }
     }
     let parsed_crls: Vec<Crl<'_>> = crls
@@ -908,11 +935,7 @@ pub(crate) fn verify_chain(
     };
 
     // A leaf that is itself a trust anchor is trusted as such.
-    let leaf_is_anchor = builder
-        .nodes
-        .iter()
-        .skip(1)
-        .any(|n| n.anchor && n.cert.der == *leaf_der);
+    let leaf_is_anchor = anchors.iter().any(|a| a == leaf_der);
     let path = if leaf_is_anchor {
         alloc::vec![0]
     } else {

@@ -598,6 +598,65 @@ mod built {
     }
 
     #[test]
+    fn many_anchors_and_an_anchor_the_peer_also_sends() {
+        // Anchors are matched by subject before they are parsed; the
+        // outcome must not depend on how many unrelated ones there are,
+        // on their order, or on the peer sending an anchor itself.
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let ik = key(KeyType::EcdsaP256);
+        let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
+        let leaf = server(&["host.example"])
+            .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
+            .unwrap();
+        let others: Vec<pki::Certificate> = (0..40)
+            .map(|i| root(KeyType::Ed25519, &alloc::format!("Other {i}")).0)
+            .collect();
+        let mut anchors: Vec<&pki::Certificate> = others.iter().collect();
+        anchors.insert(17, &r);
+        let want = alloc::vec![leaf.der().to_vec(), inter.der().to_vec(), r.der().to_vec()];
+        let path = run(
+            &anchors,
+            &[&leaf, &inter],
+            Some("host.example"),
+            Options::server(),
+        )
+        .unwrap();
+        assert_eq!(path.certificates, want);
+        // The peer sends the root too: it is still the trusted end of the path.
+        let path = run(
+            &anchors,
+            &[&leaf, &inter, &r],
+            Some("host.example"),
+            Options::server(),
+        )
+        .unwrap();
+        assert_eq!(path.certificates, want);
+        // An intermediate configured as an anchor ends the path there.
+        anchors.push(&inter);
+        let path = run(
+            &anchors,
+            &[&leaf, &inter],
+            Some("host.example"),
+            Options::server(),
+        )
+        .unwrap();
+        assert_eq!(path.certificates, want[..2].to_vec());
+        // Without the root only unrelated anchors remain.
+        let unrelated: Vec<&pki::Certificate> = others.iter().collect();
+        assert_eq!(
+            run(
+                &unrelated,
+                &[&leaf, &inter],
+                Some("host.example"),
+                Options::server()
+            )
+            .unwrap_err()
+            .reason,
+            Reason::UnknownIssuer
+        );
+    }
+
+    #[test]
     fn backtracks_past_a_bad_cross_certificate() {
         let (r, rk) = root(KeyType::EcdsaP256, "Root");
         // An old, expired root that also certified the intermediate's key.

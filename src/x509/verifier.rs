@@ -18,6 +18,9 @@ use alloc::vec::Vec;
 #[derive(Debug, Clone)]
 pub struct Verifier {
     anchors: Vec<Vec<u8>>,
+    /// Each anchor's subject comparison key, computed once: verification
+    /// parses only the anchors that can issue something in the chain.
+    anchor_subjects: Vec<Vec<Vec<u8>>>,
     intermediates: Vec<Vec<u8>>,
     crls: Vec<Vec<u8>>,
     provider: Arc<dyn CryptoProvider>,
@@ -48,15 +51,18 @@ impl Verifier {
         provider: Arc<dyn CryptoProvider>,
         options: Options,
     ) -> Result<Self, VerifyError> {
+        let mut anchor_subjects = Vec::with_capacity(anchors.len());
         for (i, a) in anchors.iter().enumerate() {
-            Certificate::parse(a).map_err(|reason| VerifyError {
+            let cert = Certificate::parse(a).map_err(|reason| VerifyError {
                 reason,
                 depth: Some(i),
                 subject: None,
             })?;
+            anchor_subjects.push(cert.subject_key);
         }
         Ok(Self {
             anchors,
+            anchor_subjects,
             intermediates: Vec::new(),
             crls: Vec::new(),
             provider,
@@ -126,6 +132,7 @@ impl Verifier {
         path::verify_chain(
             chain,
             &anchors,
+            &self.anchor_subjects,
             &intermediates,
             &crls,
             references,

@@ -1,67 +1,73 @@
-//! Hashes, HMAC and HKDF on aws-lc-rs.
+//! Hashes, HMAC and HKDF for the aws-lc-rs provider.
 //!
-//! The running hash backs the handshake transcript, which is forked and
-//! read many times per handshake: aws-lc-rs's `digest::Context` is cheap to
-//! clone, so `current()` finishes a clone and never disturbs the original.
-//! HKDF-Expand runs on aws-lc's HKDF; HKDF-Extract is one HMAC (aws-lc-rs
-//! does not reveal a PRK it extracted), which is what RFC 5869 §2.2 defines.
+//! The SHA-2 family runs on RustCrypto `sha2`/`hmac`, not on aws-lc: a TLS
+//! 1.3 handshake makes some thirty HMACs over inputs shorter than one block,
+//! where the cost is per call rather than per byte. aws-lc sets up and wipes
+//! an `HMAC_CTX` of several hundred bytes for each (HKDF_expand 390–500 ns per
+//! Expand-Label on the build machine) while a keyed `Hmac<Sha256>` is a few
+//! words of state (224 ns from the raw key, 124 ns from a keyed clone); both
+//! use the SHA-NI instructions. SHA-1 (legacy signatures only) stays on aws-lc.
+//!
+//! The running hash backs the handshake transcript, which is forked and read
+//! many times per handshake: `current()` finishes a clone (a copy of the
+//! state, no allocation) and never disturbs the original. HKDF-Expand keys
+//! the HMAC once and clones the keyed state for each output block.
 
 use crate::error::CryptoError;
 use crate::provider::{HashAlgorithm, HashContext, HashOutput, MAX_HASH_LEN};
 use alloc::boxed::Box;
-use aws_lc_rs::{digest, hkdf, hmac};
+use aws_lc_rs::{digest, hmac as awslc_hmac};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 
-fn digest_alg(alg: HashAlgorithm) -> &'static digest::Algorithm {
-    match alg {
-        HashAlgorithm::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
-        HashAlgorithm::Sha256 => &digest::SHA256,
-        HashAlgorithm::Sha384 => &digest::SHA384,
-        HashAlgorithm::Sha512 => &digest::SHA512,
-    }
-}
-
-fn hmac_alg(alg: HashAlgorithm) -> hmac::Algorithm {
-    match alg {
-        HashAlgorithm::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-        HashAlgorithm::Sha256 => hmac::HMAC_SHA256,
-        HashAlgorithm::Sha384 => hmac::HMAC_SHA384,
-        HashAlgorithm::Sha512 => hmac::HMAC_SHA512,
-    }
-}
-
-fn hkdf_alg(alg: HashAlgorithm) -> hkdf::Algorithm {
-    match alg {
-        HashAlgorithm::Sha1 => hkdf::HKDF_SHA1_FOR_LEGACY_USE_ONLY,
-        HashAlgorithm::Sha256 => hkdf::HKDF_SHA256,
-        HashAlgorithm::Sha384 => hkdf::HKDF_SHA384,
-        HashAlgorithm::Sha512 => hkdf::HKDF_SHA512,
-    }
-}
-
-/// A running hash on aws-lc-rs.
+/// A running hash.
 #[derive(Clone)]
-pub struct Hash {
-    alg: HashAlgorithm,
-    ctx: digest::Context,
+pub enum Hash {
+    /// SHA-1, on aws-lc (legacy signature schemes only).
+    Sha1(digest::Context),
+    /// SHA-256.
+    Sha256(Sha256),
+    /// SHA-384.
+    Sha384(Sha384),
+    /// SHA-512.
+    Sha512(Sha512),
 }
 
 impl Hash {
     /// Starts a hash of nothing.
     pub fn new(alg: HashAlgorithm) -> Self {
-        Self {
-            alg,
-            ctx: digest::Context::new(digest_alg(alg)),
+        match alg {
+            HashAlgorithm::Sha1 => {
+                Self::Sha1(digest::Context::new(&digest::SHA1_FOR_LEGACY_USE_ONLY))
+            }
+            HashAlgorithm::Sha256 => Self::Sha256(Sha256::new()),
+            HashAlgorithm::Sha384 => Self::Sha384(Sha384::new()),
+            HashAlgorithm::Sha512 => Self::Sha512(Sha512::new()),
+        }
+    }
+
+    fn finish(self) -> HashOutput {
+        match self {
+            Self::Sha1(c) => HashOutput::new(c.finish().as_ref()),
+            Self::Sha256(c) => HashOutput::new(&c.finalize()),
+            Self::Sha384(c) => HashOutput::new(&c.finalize()),
+            Self::Sha512(c) => HashOutput::new(&c.finalize()),
         }
     }
 }
 
 impl HashContext for Hash {
     fn update(&mut self, data: &[u8]) {
-        self.ctx.update(data);
+        match self {
+            Self::Sha1(c) => c.update(data),
+            Self::Sha256(c) => Digest::update(c, data),
+            Self::Sha384(c) => Digest::update(c, data),
+            Self::Sha512(c) => Digest::update(c, data),
+        }
     }
 
     fn current(&self) -> HashOutput {
-        HashOutput::new(self.ctx.clone().finish().as_ref())
+        self.clone().finish()
     }
 
     fn fork(&self) -> Box<dyn HashContext> {
@@ -69,27 +75,91 @@ impl HashContext for Hash {
     }
 
     fn algorithm(&self) -> HashAlgorithm {
-        self.alg
+        match self {
+            Self::Sha1(_) => HashAlgorithm::Sha1,
+            Self::Sha256(_) => HashAlgorithm::Sha256,
+            Self::Sha384(_) => HashAlgorithm::Sha384,
+            Self::Sha512(_) => HashAlgorithm::Sha512,
+        }
     }
 }
 
 /// One-shot hash of the concatenation of `data`.
 pub fn hash(alg: HashAlgorithm, data: &[&[u8]]) -> HashOutput {
-    let mut ctx = digest::Context::new(digest_alg(alg));
+    let mut ctx = Hash::new(alg);
     for d in data {
         ctx.update(d);
     }
-    HashOutput::new(ctx.finish().as_ref())
+    ctx.finish()
+}
+
+/// An HMAC key with its inner and outer pads already absorbed, so each MAC
+/// under it costs only the message's compressions.
+#[derive(Clone)]
+enum HmacKey {
+    /// Boxed: aws-lc's keyed context is over a kilobyte, the others a few hundred bytes.
+    Sha1(Box<awslc_hmac::Key>),
+    Sha256(Hmac<Sha256>),
+    Sha384(Hmac<Sha384>),
+    Sha512(Hmac<Sha512>),
+}
+
+impl HmacKey {
+    fn new(alg: HashAlgorithm, key: &[u8]) -> Self {
+        // `new_from_slice` takes keys of any length (longer ones are hashed
+        // first, RFC 2104 §2), so its error cannot happen; the fallback only
+        // keeps the code free of panics.
+        match alg {
+            HashAlgorithm::Sha1 => Self::Sha1(Box::new(awslc_hmac::Key::new(
+                awslc_hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+                key,
+            ))),
+            HashAlgorithm::Sha256 => Self::Sha256(
+                <Hmac<Sha256> as Mac>::new_from_slice(key)
+                    .unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default())),
+            ),
+            HashAlgorithm::Sha384 => Self::Sha384(
+                <Hmac<Sha384> as Mac>::new_from_slice(key)
+                    .unwrap_or_else(|_| <Hmac<Sha384> as Mac>::new(&Default::default())),
+            ),
+            HashAlgorithm::Sha512 => Self::Sha512(
+                <Hmac<Sha512> as Mac>::new_from_slice(key)
+                    .unwrap_or_else(|_| <Hmac<Sha512> as Mac>::new(&Default::default())),
+            ),
+        }
+    }
+
+    /// The MAC of `first`, then the concatenation of `parts`, then `last`.
+    fn sign(&self, first: &[u8], parts: &[&[u8]], last: &[u8]) -> HashOutput {
+        match self {
+            Self::Sha1(k) => {
+                let mut ctx = awslc_hmac::Context::with_key(k);
+                ctx.update(first);
+                for p in parts {
+                    ctx.update(p);
+                }
+                ctx.update(last);
+                HashOutput::new(ctx.sign().as_ref())
+            }
+            Self::Sha256(k) => mac_parts(k.clone(), first, parts, last),
+            Self::Sha384(k) => mac_parts(k.clone(), first, parts, last),
+            Self::Sha512(k) => mac_parts(k.clone(), first, parts, last),
+        }
+    }
+}
+
+fn mac_parts<M: Mac>(mut m: M, first: &[u8], parts: &[&[u8]], last: &[u8]) -> HashOutput {
+    m.update(first);
+    for p in parts {
+        m.update(p);
+    }
+    m.update(last);
+    HashOutput::new(&m.finalize().into_bytes())
 }
 
 /// HMAC under `key` of the concatenation of `data`.
 pub fn hmac(alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput {
-    let key = hmac::Key::new(hmac_alg(alg), key);
-    let mut ctx = hmac::Context::with_key(&key);
-    for d in data {
-        ctx.update(d);
-    }
-    HashOutput::new(ctx.sign().as_ref())
+    HmacKey::new(alg, key).sign(&[], data, &[])
 }
 
 /// HKDF-Extract (RFC 5869 §2.2): HMAC(salt, ikm), where an empty salt
@@ -105,57 +175,25 @@ pub fn hkdf_extract(alg: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> HashOutput {
     hmac(alg, salt, &[ikm])
 }
 
-/// The requested HKDF output length, as aws-lc-rs wants it.
-struct OkmLen(usize);
-
-impl hkdf::KeyType for OkmLen {
-    fn len(&self) -> usize {
-        self.0
-    }
-}
-
-/// HKDF-Expand (RFC 5869 §2.3) of the concatenation of `info` into `out`.
-/// Fails with [`CryptoError::Failed`] when `out` is longer than 255 hash
-/// lengths (RFC 5869 §2.3: L <= 255*HashLen).
+/// HKDF-Expand (RFC 5869 §2.3) of the concatenation of `info` into `out`:
+/// T(i) = HMAC(PRK, T(i-1) | info | i). Fails with [`CryptoError::Failed`]
+/// when `out` is longer than 255 hash lengths (RFC 5869 §2.3: L <= 255*HashLen).
 pub fn hkdf_expand(
     alg: HashAlgorithm,
     prk: &[u8],
     info: &[&[u8]],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    if out.len() > alg.output_len().saturating_mul(255) {
+    let hlen = alg.output_len();
+    if out.len() > hlen.saturating_mul(255) {
         return Err(CryptoError::Failed);
     }
-    if prk.len() > MAX_HASH_LEN {
-        // aws-lc-rs only takes a PRK up to 64 bytes (a PRK is normally one
-        // hash long); a longer one is still a valid HMAC key.
-        return hkdf_expand_with_hmac(alg, prk, info, out);
-    }
-    let prk = hkdf::Prk::new_less_safe(hkdf_alg(alg), prk);
-    prk.expand(info, OkmLen(out.len()))
-        .and_then(|okm| okm.fill(out))
-        .map_err(|_| CryptoError::Failed)
-}
-
-/// HKDF-Expand written out as RFC 5869 §2.3 defines it: T(i) =
-/// HMAC(PRK, T(i-1) | info | i).
-fn hkdf_expand_with_hmac(
-    alg: HashAlgorithm,
-    prk: &[u8],
-    info: &[&[u8]],
-    out: &mut [u8],
-) -> Result<(), CryptoError> {
-    let key = hmac::Key::new(hmac_alg(alg), prk);
+    let key = HmacKey::new(alg, prk);
     let mut prev = HashOutput::new(&[]);
-    for (i, chunk) in out.chunks_mut(alg.output_len()).enumerate() {
+    for (i, chunk) in out.chunks_mut(hlen).enumerate() {
         let counter = u8::try_from(i.saturating_add(1)).map_err(|_| CryptoError::Failed)?;
-        let mut ctx = hmac::Context::with_key(&key);
-        ctx.update(prev.as_ref());
-        for part in info {
-            ctx.update(part);
-        }
-        ctx.update(&[counter]);
-        let t = HashOutput::new(ctx.sign().as_ref());
+        // T(0) is the empty string.
+        let t = key.sign(prev.as_ref(), info, &[counter]);
         let take = t.as_ref().get(..chunk.len()).ok_or(CryptoError::Failed)?;
         chunk.copy_from_slice(take);
         prev = t;
