@@ -13,7 +13,13 @@ use alloc::vec::Vec;
 const MAX_PENDING_OUTPUT: usize = 256 * 1024;
 
 pub(crate) struct Sender {
+    /// Output records are `out[taken..filled]`. The bytes past `filled` are
+    /// spent records kept as room: records are sealed into it in place, and
+    /// keeping its length (not just its capacity) means the next record
+    /// needs no zero-filling.
     out: Vec<u8>,
+    /// End of the records not yet taken by the caller.
+    filled: usize,
     /// Bytes of `out` already taken by the caller.
     taken: usize,
     hs_pending: Vec<u8>,
@@ -29,6 +35,7 @@ impl Sender {
     pub(crate) fn new() -> Self {
         Self {
             out: Vec::new(),
+            filled: 0,
             taken: 0,
             hs_pending: Vec::new(),
             sealer: None,
@@ -40,16 +47,17 @@ impl Sender {
     }
 
     pub(crate) fn pending(&self) -> &[u8] {
-        self.out.get(self.taken..).unwrap_or(&[])
+        self.out.get(self.taken..self.filled).unwrap_or(&[])
     }
 
     pub(crate) fn consume(&mut self, n: usize) {
-        self.taken = self.taken.saturating_add(n).min(self.out.len());
-        if self.taken == self.out.len() {
-            self.out.clear();
+        self.taken = self.taken.saturating_add(n).min(self.filled);
+        if self.taken == self.filled {
+            self.filled = 0;
             self.taken = 0;
             // Idle connections keep little memory.
             if self.out.capacity() > 32 * 1024 {
+                self.out.clear();
                 self.out.shrink_to(4096);
             }
         }
@@ -63,11 +71,45 @@ impl Sender {
         }
         if self.pending().is_empty() {
             self.out = Vec::new();
+            self.filled = 0;
             self.taken = 0;
             true
         } else {
             false
         }
+    }
+
+    /// The output buffer for appending, cut back to the pending records.
+    /// Callers set `filled` to its length afterwards ([`Sender::appended`]).
+    fn append_buf(&mut self) -> &mut Vec<u8> {
+        self.out.truncate(self.filled);
+        &mut self.out
+    }
+
+    fn appended(&mut self) {
+        self.filled = self.out.len();
+    }
+
+    /// Seals one record of `payload` into the room after the pending
+    /// records, growing the buffer only when the room is too small.
+    fn seal_record(&mut self, typ: ContentType, payload: &[u8]) -> Result<(), Error> {
+        let Some(sealer) = self.sealer.as_mut() else {
+            return Err(Error::Unreachable("seal_record without keys"));
+        };
+        let end = self
+            .filled
+            .checked_add(sealer.sealed_len(payload.len(), 0))
+            .ok_or(Error::Unreachable("output length"))?;
+        if self.out.len() < end {
+            self.out.resize(end, 0);
+        }
+        let dst = self
+            .out
+            .get_mut(self.filled..end)
+            .ok_or(Error::Unreachable("output room"))?;
+        sealer.seal_to(typ, payload, 0, dst)?;
+        self.filled = end;
+        Ok(())
     }
 
     /// Queues a handshake message; it is written out at the next flush or key change.
@@ -133,12 +175,14 @@ impl Sender {
     /// RFC 8446 §D.4: the compatibility ChangeCipherSpec, always plaintext.
     pub(crate) fn send_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        write_plaintext(
+        let r = write_plaintext(
             ContentType::CHANGE_CIPHER_SPEC,
             LEGACY_VERSION_TLS12,
             &[1],
-            &mut self.out,
-        )
+            self.append_buf(),
+        );
+        self.appended();
+        r
     }
 
     pub(crate) fn send_alert(
@@ -168,31 +212,37 @@ impl Sender {
 
     fn emit(&mut self, typ: ContentType, data: &[u8], initial: bool) -> Result<(), Error> {
         let max = self.fragmenter.max_fragment();
-        match self.sealer.as_mut() {
-            Some(sealer) => {
-                if core::mem::take(&mut self.ccs_owed) {
-                    write_plaintext(
-                        ContentType::CHANGE_CIPHER_SPEC,
-                        LEGACY_VERSION_TLS12,
-                        &[1],
-                        &mut self.out,
-                    )?;
-                }
-                for chunk in data.chunks(max) {
-                    sealer.seal(typ, chunk, 0, &mut self.out)?;
+        if self.sealer.is_some() {
+            if core::mem::take(&mut self.ccs_owed) {
+                let r = write_plaintext(
+                    ContentType::CHANGE_CIPHER_SPEC,
+                    LEGACY_VERSION_TLS12,
+                    &[1],
+                    self.append_buf(),
+                );
+                self.appended();
+                r?;
+            }
+            for chunk in data.chunks(max) {
+                self.seal_record(typ, chunk)?;
+            }
+        } else {
+            // RFC 8446 §5.1: the initial ClientHello may use 0x0301.
+            let version = if initial {
+                LEGACY_VERSION_TLS10
+            } else {
+                LEGACY_VERSION_TLS12
+            };
+            let out = self.append_buf();
+            let mut r = Ok(());
+            for chunk in data.chunks(max) {
+                r = write_plaintext(typ, version, chunk, out);
+                if r.is_err() {
+                    break;
                 }
             }
-            None => {
-                // RFC 8446 §5.1: the initial ClientHello may use 0x0301.
-                let version = if initial {
-                    LEGACY_VERSION_TLS10
-                } else {
-                    LEGACY_VERSION_TLS12
-                };
-                for chunk in data.chunks(max) {
-                    write_plaintext(typ, version, chunk, &mut self.out)?;
-                }
-            }
+            self.appended();
+            r?;
         }
         Ok(())
     }

@@ -171,6 +171,38 @@ pub trait AeadKey: Send + Sync {
         in_out: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), CryptoError>;
+    /// Encrypts `plaintext` followed by `extra` (TLS 1.3's inner content
+    /// type and padding) into `out`, which must be exactly
+    /// `plaintext.len() + extra.len() + tag_len` bytes: ciphertext, then the
+    /// tag. Sealing from the caller's buffer straight into the record saves
+    /// the copy an in-place seal needs. The default copies, then seals in
+    /// place; a provider whose AEAD reads and writes different buffers
+    /// should override it.
+    fn seal_into(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        plaintext: &[u8],
+        extra: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        let body_len = plaintext
+            .len()
+            .checked_add(extra.len())
+            .ok_or(CryptoError::Failed)?;
+        if out.len() != body_len.saturating_add(self.algorithm().tag_len()) {
+            return Err(CryptoError::Failed);
+        }
+        let (body, tag) = out
+            .split_at_mut_checked(body_len)
+            .ok_or(CryptoError::Failed)?;
+        let (head, tail) = body
+            .split_at_mut_checked(plaintext.len())
+            .ok_or(CryptoError::Failed)?;
+        head.copy_from_slice(plaintext);
+        tail.copy_from_slice(extra);
+        self.seal_in_place(nonce, aad, body, tag)
+    }
     /// Decrypts `in_out` (ciphertext followed by the tag) in place and
     /// returns the plaintext length. On failure the buffer content is unspecified.
     fn open_in_place(

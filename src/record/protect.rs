@@ -22,6 +22,10 @@ use zeroize::Zeroize;
 /// Length of the per-record nonce and of the write IV (RFC 8446 §5.3).
 pub const IV_LEN: usize = 12;
 
+/// Padding up to this many bytes is sealed from a stack buffer next to the
+/// content type; more is laid out in the record first.
+const SMALL_PADDING: usize = 255;
+
 /// The static write IV, wiped on drop and never printed.
 struct Iv([u8; IV_LEN]);
 
@@ -185,6 +189,67 @@ impl RecordSealer {
         out.extend_from_slice(&[0; HEADER_LEN]);
         copy_append(out, payload);
         self.seal_in_place(typ, out, start, padding)
+    }
+
+    /// Writes one protected record carrying `payload` into `dst`, which
+    /// must be exactly [`RecordSealer::sealed_len`] bytes (the caller keeps
+    /// a buffer of its own and skips `Vec` growth). The payload is encrypted
+    /// from where it is straight into `dst`: no copy. Fails like
+    /// [`RecordSealer::seal`]; `dst` is then unspecified but holds no
+    /// plaintext beyond what the caller put there.
+    pub fn seal_to(
+        &mut self,
+        typ: ContentType,
+        payload: &[u8],
+        padding: usize,
+        dst: &mut [u8],
+    ) -> Result<(), Error> {
+        self.check_can_seal(typ, payload.len(), padding)?;
+        if dst.len() != self.sealed_len(payload.len(), padding) {
+            return Err(misuse("seal_to: destination is not one record long"));
+        }
+        // TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2);
+        // the padding MUST be zeros (RFC 8446 §5.4).
+        let body_len = dst.len() - HEADER_LEN;
+        let len = u16::try_from(body_len).map_err(|_| misuse("record too long"))?;
+        // RFC 8446 §5.2: opaque_type is application_data and
+        // legacy_record_version 0x0303; the header is the additional data.
+        let header = RecordHeader {
+            typ: ContentType::APPLICATION_DATA,
+            legacy_version: super::LEGACY_VERSION_TLS12,
+            len,
+        }
+        .encode();
+        let (hdr, body) = dst
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(Error::Unreachable("sealer: header"))?;
+        hdr.copy_from_slice(&header);
+        let nonce = self.iv.nonce(self.seq);
+        let mut extra = [0u8; 1 + SMALL_PADDING];
+        if let Some(extra) = extra.get_mut(..1usize.saturating_add(padding)) {
+            if let Some(t) = extra.first_mut() {
+                *t = typ.0;
+            }
+            self.key.seal_into(&nonce, &header, payload, extra, body)?;
+        } else {
+            // Large padding: lay the inner plaintext out in `dst` and seal
+            // it there (a copy, but padded records are rare and chosen).
+            let (inner, tag) = body
+                .split_at_mut_checked(body_len - self.tag_len)
+                .ok_or(Error::Unreachable("sealer: tag"))?;
+            let (content, rest) = inner
+                .split_at_mut_checked(payload.len())
+                .ok_or(Error::Unreachable("sealer: content"))?;
+            super::copy_blocks(content, payload);
+            rest.fill(0);
+            if let Some(t) = rest.first_mut() {
+                *t = typ.0;
+            }
+            self.key.seal_in_place(&nonce, &header, inner, tag)?;
+        }
+        // check_can_seal guaranteed seq < limit <= u64::MAX.
+        self.seq = self.seq.saturating_add(1);
+        Ok(())
     }
 
     /// Seals a record whose payload the caller already wrote into `out`:
@@ -1062,6 +1127,54 @@ mod tests {
             );
             assert_eq!(v, [9]);
             assert_eq!(b.sequence(), 1);
+        }
+    }
+
+    #[test]
+    fn seal_to_matches_seal() {
+        // Both the trait's default seal_into (the test AEAD) and aws-lc's
+        // out-of-place one; small padding takes the stack path, large the
+        // in-record one.
+        let payload: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+        for alg in ALL_ALGORITHMS {
+            let k = key_bytes(alg, 0x42);
+            let keys: Vec<Box<dyn AeadKey>> = vec![
+                key(alg, &k),
+                crate::provider::aws_lc::aead::new_key(alg, &k).unwrap(),
+            ];
+            for sealing_key in keys {
+                let mut a = RecordSealer::new(key(alg, &k), IV);
+                let mut b = RecordSealer::new(sealing_key, IV);
+                let mut o = RecordOpener::new(key(alg, &k), IV, proof());
+                for (typ, len, padding) in [
+                    (ContentType::APPLICATION_DATA, 3000, 0),
+                    (ContentType::HANDSHAKE, 1, 7),
+                    (ContentType::ALERT, 2, 255),
+                    (ContentType::APPLICATION_DATA, 0, 256),
+                    (ContentType::APPLICATION_DATA, 100, 1000),
+                ] {
+                    let mut want = Vec::new();
+                    a.seal(typ, &payload[..len], padding, &mut want).unwrap();
+                    let mut got = vec![0xa5; b.sealed_len(len, padding)];
+                    b.seal_to(typ, &payload[..len], padding, &mut got).unwrap();
+                    assert_eq!(got, want, "{alg:?} {typ:?} {len} {padding}");
+                    let (t, c) = receive(&mut o, &mut got).unwrap();
+                    assert_eq!((t, c.as_slice()), (typ, &payload[..len]));
+                }
+                // A destination of the wrong length is refused before
+                // anything is sealed: the sequence number stays.
+                let seq = b.sequence();
+                for wrong in [b.sealed_len(10, 0) - 1, b.sealed_len(10, 0) + 1] {
+                    let mut dst = vec![0; wrong];
+                    assert_eq!(
+                        b.seal_to(ContentType::APPLICATION_DATA, &payload[..10], 0, &mut dst),
+                        Err(misuse("seal_to: destination is not one record long"))
+                    );
+                }
+                let mut dst = vec![0; b.sealed_len(0, 0)];
+                assert!(b.seal_to(ContentType::HANDSHAKE, &[], 0, &mut dst).is_err());
+                assert_eq!(b.sequence(), seq);
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 //! Record AEADs: AES-GCM and ChaCha20-Poly1305 on aws-lc-rs, AES-128-CCM
 //! and AES-128-CCM-8 on RustCrypto `ccm` (aws-lc-rs has no CCM).
 //!
-//! Both seal and open work in place on the caller's buffer with a detached
-//! tag, so the record layer never copies a payload (see the memcpy
-//! alignment trap in notes/peers.md).
+//! Open works in place on the record buffer with a detached tag; seal reads
+//! the caller's plaintext and writes the record body (`seal_into`), so the
+//! record layer never copies a payload (see the memcpy alignment trap in
+//! notes/peers.md).
 
 use crate::error::CryptoError;
 use crate::provider::{AeadAlgorithm, AeadKey};
@@ -72,6 +73,30 @@ impl AeadKey for LcAead {
             .map_err(|_| CryptoError::Failed)?;
         tag.copy_from_slice(t.as_ref());
         Ok(())
+    }
+
+    fn seal_into(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        plaintext: &[u8],
+        extra: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        let (ciphertext, extra_and_tag) = out
+            .split_at_mut_checked(plaintext.len())
+            .ok_or(CryptoError::Failed)?;
+        // aws-lc checks every length before it writes anything.
+        self.key
+            .seal_out_of_place_scatter(
+                Nonce::assume_unique_for_key(*nonce),
+                Aad::from(aad),
+                plaintext,
+                ciphertext,
+                extra,
+                extra_and_tag,
+            )
+            .map_err(|_| CryptoError::Failed)
     }
 
     fn open_in_place(
