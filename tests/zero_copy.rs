@@ -152,3 +152,75 @@ fn tls_stream_bufread_borrows_the_record() {
     assert_eq!(t.fill_buf().expect("eof"), b"");
     server.join().expect("server thread");
 }
+
+#[test]
+fn alternating_directions_share_one_record_buffer() {
+    // Requests and answers: each side's record buffer moves to whichever
+    // direction needs it, so a side holds one buffer, and once sized it
+    // is reused for every record (no growth after the first exchange).
+    let mut p = pair();
+    let data: Vec<u8> = (0..16384u32).map(|i| (i % 253) as u8).collect();
+    let one_record = 16384 + 5 + 1 + 16;
+    let mut sizes = Vec::new();
+    for round in 0..6 {
+        assert_eq!(p.send(Who::Client, &data[round..]), &data[round..]);
+        assert_eq!(
+            p.send(Who::Server, &data[..data.len() - round]),
+            &data[..data.len() - round]
+        );
+        for c in [&p.client, &p.server] {
+            let held = c.buffer_capacity();
+            assert!(held >= one_record, "round {round}: {held}");
+            assert!(
+                held < 2 * one_record,
+                "round {round}: two buffers held ({held} bytes)"
+            );
+        }
+        sizes.push((p.client.buffer_capacity(), p.server.buffer_capacity()));
+    }
+    assert!(sizes[1..].iter().all(|s| *s == sizes[1]), "{sizes:?}");
+}
+
+#[test]
+fn both_directions_at_once_keep_their_own_buffers_and_every_byte() {
+    // Output pending while records arrive: the buffers must not be
+    // exchanged (neither is idle), and nothing may be lost or reordered.
+    let mut p = pair();
+    let a: Vec<u8> = (0..40000u32).map(|i| (i % 251) as u8).collect();
+    let b: Vec<u8> = (0..30000u32).map(|i| (i % 241) as u8).collect();
+    let mut got_a = Vec::new();
+    let mut got_b = Vec::new();
+    let (mut ia, mut ib) = (0, 0);
+    let mut buf = [0u8; 3000];
+    while got_a.len() < a.len() || got_b.len() < b.len() {
+        if ia < a.len() {
+            ia += p.client.write(&a[ia..(ia + 7000).min(a.len())]).unwrap();
+        }
+        if ib < b.len() {
+            ib += p.server.write(&b[ib..(ib + 5000).min(b.len())]).unwrap();
+        }
+        // Half of each side's output crosses; the rest stays pending
+        // while the peer's records are read.
+        for (from, got) in [(Who::Client, &mut got_a), (Who::Server, &mut got_b)] {
+            let pending = match from {
+                Who::Client => p.client.pending_tls().to_vec(),
+                Who::Server => p.server.pending_tls().to_vec(),
+            };
+            let half = pending.len().div_ceil(2);
+            let (src, dst) = match from {
+                Who::Client => (&mut p.client, &mut p.server),
+                Who::Server => (&mut p.server, &mut p.client),
+            };
+            src.consume_tls(half);
+            let mut off = 0;
+            while off < half {
+                off += dst.read_tls(&pending[off..half]);
+                while let AppRead::Data(n) = dst.read(&mut buf).unwrap() {
+                    got.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+    }
+    assert_eq!(got_a, a);
+    assert_eq!(got_b, b);
+}

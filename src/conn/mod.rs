@@ -132,6 +132,13 @@ pub(crate) const MAX_REJECTED_EARLY_DATA: usize = 64 * 1024;
 /// Bounds on post-handshake activity a peer could abuse.
 const MAX_KEY_UPDATES_IN_A_ROW: u32 = 32;
 
+/// Which half of the connection a record buffer is lent to.
+#[derive(Clone, Copy)]
+enum Direction {
+    Send,
+    Receive,
+}
+
 /// A TLS 1.3 connection, client or server. See the module documentation
 /// for the call order.
 pub struct Connection {
@@ -224,12 +231,14 @@ impl Connection {
     /// were taken (fewer than offered when the buffer is full: process with
     /// `handshake`/`read` first).
     pub fn read_tls(&mut self, data: &[u8]) -> usize {
+        self.lend_buffer(Direction::Receive);
         self.rx.push(data)
     }
 
     /// Free space to receive transport bytes into directly (no copy);
     /// follow with [`Connection::commit_recv`].
     pub fn recv_space(&mut self) -> &mut [u8] {
+        self.lend_buffer(Direction::Receive);
         self.rx.space()
     }
 
@@ -261,6 +270,28 @@ impl Connection {
         n
     }
 
+    /// Moves the record buffer to the direction about to need it when
+    /// both are idle. A connection that alternates between sending and
+    /// receiving (requests and answers) then holds one record buffer,
+    /// not two, and allocates nothing per record; one that sends and
+    /// receives at once keeps a buffer per direction.
+    fn lend_buffer(&mut self, to: Direction) {
+        if !self.handshake_done || !self.rx.is_idle() || !self.tx.pending().is_empty() {
+            return;
+        }
+        let (rx, tx) = (self.rx.capacity(), self.tx.capacity());
+        let wanted = match to {
+            Direction::Send => rx > tx,
+            Direction::Receive => tx > rx,
+        };
+        if wanted {
+            let mut buf = Vec::new();
+            self.rx.swap_buffer(&mut buf);
+            self.tx.swap_buffer(&mut buf);
+            self.rx.swap_buffer(&mut buf);
+        }
+    }
+
     fn after_consume(&mut self) {
         if self.release_tx_when_drained && self.tx.release_if_idle() {
             self.release_tx_when_drained = false;
@@ -277,6 +308,13 @@ impl Connection {
         let rx = self.rx.release_if_idle();
         let tx = self.tx.release_if_idle();
         rx && tx
+    }
+
+    /// Bytes of record-buffer memory the connection holds (receive and
+    /// send buffers' capacity): what [`Connection::release_buffers`] gives
+    /// back, for callers that watch memory per connection.
+    pub fn buffer_capacity(&self) -> usize {
+        self.rx.capacity().saturating_add(self.tx.capacity())
     }
 
     /// True when output is pending.
@@ -430,6 +468,7 @@ impl Connection {
         if self.sent_close {
             return Err(ApiMisuse::ConnectionClosed.into());
         }
+        self.lend_buffer(Direction::Send);
         match self.tx.send_app(data) {
             Ok(n) => {
                 if self.tx.needs_key_update() {

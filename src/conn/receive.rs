@@ -106,6 +106,9 @@ impl Receiver {
         }
         let want = self.end.saturating_add(MAX_RECORD).min(MAX_BUFFER);
         if self.buf.len() < want {
+            // Exact: the buffer may come from the send half one record
+            // smaller, and doubling it would hold two records' worth.
+            self.buf.reserve_exact(want - self.buf.len());
             self.buf.resize(want, 0);
         }
     }
@@ -211,6 +214,28 @@ impl Receiver {
     /// Marks `n` bytes of application data as read.
     pub(crate) fn consume_app(&mut self, n: usize) {
         self.app.start = self.app.start.saturating_add(n).min(self.app.end);
+    }
+
+    /// Whether no received byte is waiting: no partial record, no unread
+    /// application data.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.start >= self.end && self.app.is_empty()
+    }
+
+    /// The receive buffer's capacity.
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Exchanges the receive buffer with `other`; only when idle (nothing
+    /// in it is needed).
+    pub(crate) fn swap_buffer(&mut self, other: &mut Vec<u8>) {
+        if self.is_idle() {
+            core::mem::swap(&mut self.buf, other);
+            self.start = 0;
+            self.end = 0;
+            self.app = 0..0;
+        }
     }
 
     /// Gives the buffers' memory back when nothing is buffered (no

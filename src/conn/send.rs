@@ -79,6 +79,21 @@ impl Sender {
         }
     }
 
+    /// The output buffer's capacity.
+    pub(crate) fn capacity(&self) -> usize {
+        self.out.capacity()
+    }
+
+    /// Exchanges the output buffer with `other`; only when nothing is
+    /// pending.
+    pub(crate) fn swap_buffer(&mut self, other: &mut Vec<u8>) {
+        if self.pending().is_empty() {
+            core::mem::swap(&mut self.out, other);
+            self.filled = 0;
+            self.taken = 0;
+        }
+    }
+
     /// The output buffer for appending, cut back to the pending records.
     /// Callers set `filled` to its length afterwards ([`Sender::appended`]).
     fn append_buf(&mut self) -> &mut Vec<u8> {
@@ -101,6 +116,12 @@ impl Sender {
             .checked_add(sealer.sealed_len(payload.len(), 0))
             .ok_or(Error::Unreachable("output length"))?;
         if self.out.len() < end {
+            // Exact for the first record (the usual case: one record in
+            // flight); records queued behind it grow the buffer by Vec's
+            // usual doubling.
+            if self.filled == 0 {
+                self.out.reserve_exact(end - self.out.len());
+            }
             self.out.resize(end, 0);
         }
         let dst = self
