@@ -249,7 +249,11 @@ fn psk(c: &mut criterion::Criterion, rows: &mut Vec<Row>) {
         floor(&mut g, "server-floor", || fl.server(dhe, 0));
         g.finish();
         rows.push(table_row(
-            format!("external PSK {label} (X25519)"),
+            if dhe {
+                format!("external PSK {label} (X25519)")
+            } else {
+                format!("external PSK {label}")
+            },
             Some(qtls_routine(&qc, &qs)),
             None,
             || fl.client(dhe, &share, 0, 0),

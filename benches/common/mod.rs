@@ -150,7 +150,13 @@ pub fn qtls_psk_configs(mode: PskKeyExchangeMode) -> (Arc<ClientConfig>, Arc<Ser
     let mut client = ClientConfig::new(p.clone(), Arc::new(qtls::verify::DangerousNoVerification));
     client.psks = vec![psk.clone()];
     client.policy.psk_modes = vec![mode];
-    client.policy.groups = vec![NamedGroup::X25519];
+    // A psk_ke-only client (GnuTLS `+PSK` without `+DHE-PSK`/`+ECDHE-PSK`)
+    // has no key exchange to fall back on and sends no key share.
+    client.policy.groups = if mode == PskKeyExchangeMode::PSK_KE {
+        vec![]
+    } else {
+        vec![NamedGroup::X25519]
+    };
     client.policy.suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     client.key_shares = 1;
     let mut server = ServerConfig::new(p);
