@@ -262,7 +262,12 @@ impl Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        self.buf.zeroize();
+        // Bytes past `len` are never written (every constructor copies
+        // exactly `len`), so only the used ones need wiping.
+        match self.buf.get_mut(..self.len) {
+            Some(used) => used.zeroize(),
+            None => self.buf.zeroize(),
+        }
     }
 }
 

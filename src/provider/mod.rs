@@ -82,7 +82,13 @@ impl AsRef<[u8]> for HashOutput {
 
 impl Drop for HashOutput {
     fn drop(&mut self) {
-        self.buf.zeroize();
+        // Only the first `len` bytes were ever written (`new` is the one
+        // constructor); zeroize writes byte by byte, and a handshake drops
+        // dozens of these.
+        match self.buf.get_mut(..self.len) {
+            Some(used) => used.zeroize(),
+            None => self.buf.zeroize(),
+        }
     }
 }
 
