@@ -22,6 +22,11 @@ use core::ops::Range;
 const MAX_RECORD: usize = HEADER_LEN + (1 << 14) + 256;
 /// The input buffer never grows beyond this: two full records and slack.
 const MAX_BUFFER: usize = 2 * MAX_RECORD + 64;
+/// Receive window offered beyond the buffered bytes when no record needs
+/// more: handshake flights and small records fit, and a buffer grows to a
+/// full record only once a record header asks for one (a handshake then
+/// holds ~4 KiB per side instead of 16.6 KiB).
+const MIN_WINDOW: usize = 4096;
 /// Empty application-data records tolerated in a row.
 const MAX_EMPTY_RECORDS: u32 = 32;
 /// ChangeCipherSpec records tolerated during the handshake.
@@ -82,7 +87,11 @@ impl Receiver {
     /// but keep their offset modulo 64, so a later copy out of the buffer
     /// stays as aligned as the caller's reads made it (glibc's memcpy is
     /// ~30x slower between buffers misaligned modulo 64 on some CPUs).
-    fn make_room(&mut self) {
+    /// The room past `end` is the window, or
+    /// `offered` bytes (up to one full record) when the caller already has
+    /// them, so a record handed over whole is always taken whole.
+    fn make_room(&mut self, offered: usize) {
+        let window = self.window().max(offered.min(MAX_RECORD));
         let keep_from = if self.app.is_empty() {
             self.start
         } else {
@@ -92,7 +101,7 @@ impl Receiver {
             self.start = 0;
             self.end = 0;
             self.app = 0..0;
-        } else if keep_from >= 64 && self.buf.len().saturating_sub(self.end) < MAX_RECORD {
+        } else if keep_from >= 64 && self.buf.len().saturating_sub(self.end) < window {
             let dst = keep_from % 64;
             let shift = keep_from - dst;
             self.buf.copy_within(keep_from..self.end, dst);
@@ -104,7 +113,7 @@ impl Receiver {
                 (self.app.start - shift)..(self.app.end - shift)
             };
         }
-        let want = self.end.saturating_add(MAX_RECORD).min(MAX_BUFFER);
+        let want = self.end.saturating_add(window).min(MAX_BUFFER);
         if self.buf.len() < want {
             // Exact: the buffer may come from the send half one record
             // smaller, and doubling it would hold two records' worth.
@@ -113,8 +122,21 @@ impl Receiver {
         }
     }
 
+    /// Room wanted past `end`: [`MIN_WINDOW`], or the rest of the record
+    /// whose header is already in when that is more.
+    fn window(&self) -> usize {
+        let avail = self.buf.get(self.start..self.end).unwrap_or(&[]);
+        let record_rest = match avail.get(3..HEADER_LEN) {
+            Some(&[hi, lo]) => HEADER_LEN
+                .saturating_add(usize::from(u16::from_be_bytes([hi, lo])))
+                .saturating_sub(avail.len()),
+            _ => 0,
+        };
+        record_rest.max(MIN_WINDOW)
+    }
+
     pub(crate) fn space(&mut self) -> &mut [u8] {
-        self.make_room();
+        self.make_room(0);
         self.buf.get_mut(self.end..).unwrap_or(&mut [])
     }
 
@@ -123,7 +145,8 @@ impl Receiver {
     }
 
     pub(crate) fn push(&mut self, data: &[u8]) -> usize {
-        let space = self.space();
+        self.make_room(data.len());
+        let space = self.buf.get_mut(self.end..).unwrap_or(&mut []);
         let n = data.len().min(space.len());
         copy_blocks(space, data);
         self.commit(n);
