@@ -292,10 +292,6 @@ pub struct Certificate<'a> {
     pub(crate) issuer: &'a [u8],
     /// Subject Name TLV.
     pub(crate) subject: &'a [u8],
-    /// Comparison keys of the issuer's RDNs.
-    pub(crate) issuer_key: Vec<Vec<u8>>,
-    /// Comparison keys of the subject's RDNs.
-    pub(crate) subject_key: Vec<Vec<u8>>,
     /// notBefore.
     pub(crate) not_before: Time,
     /// notAfter.
@@ -363,8 +359,8 @@ impl<'a> Certificate<'a> {
         };
         tbs.finish().map_err(bad)?;
 
-        let issuer_key = name::rdn_keys(issuer).map_err(bad)?;
-        let subject_key = name::rdn_keys(subject).map_err(bad)?;
+        name::validate(issuer).map_err(bad)?;
+        name::validate(subject).map_err(bad)?;
         Ok(Self {
             der,
             tbs: tbs_tlv.raw,
@@ -375,8 +371,6 @@ impl<'a> Certificate<'a> {
             serial,
             issuer,
             subject,
-            issuer_key,
-            subject_key,
             not_before,
             not_after,
             spki,
@@ -387,7 +381,27 @@ impl<'a> Certificate<'a> {
     /// Whether subject and issuer are the same name (RFC 5280 §6.1:
     /// "self-issued").
     pub(crate) fn is_self_issued(&self) -> bool {
-        self.issuer_key == self.subject_key
+        name::equal(self.issuer, self.subject)
+    }
+
+    /// Whether the subject is the same name as `other`'s (RFC 5280 §7.1).
+    pub(crate) fn same_subject(&self, other: &Certificate<'_>) -> bool {
+        name::equal(self.subject, other.subject)
+    }
+
+    /// Whether this certificate's subject names `child`'s issuer.
+    pub(crate) fn may_have_issued(&self, child: &Certificate<'_>) -> bool {
+        name::equal(self.subject, child.issuer)
+    }
+
+    /// Whether the subject is the empty name.
+    pub(crate) fn subject_is_empty(&self) -> bool {
+        name::is_empty(self.subject)
+    }
+
+    /// Whether the issuer is the empty name.
+    pub(crate) fn issuer_is_empty(&self) -> bool {
+        name::is_empty(self.issuer)
     }
 
     /// The DER of the certificate.

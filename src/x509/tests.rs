@@ -1259,6 +1259,40 @@ mod built {
     }
 
     #[test]
+    fn issuer_matched_by_normalised_name() {
+        // The leaf names its issuer with other bytes for the same name
+        // (RFC 5280 §7.1): the anchor is still found and chains; a name
+        // that differs after normalisation does not.
+        let (r, rk) = root(KeyType::EcdsaP256, "Test Root");
+        let other = root(KeyType::EcdsaP256, "Other Root").0;
+        let leaf_naming = |issuer: &str| {
+            server(&["a.example"])
+                .issuer_der(Some(
+                    DistinguishedName::new()
+                        .common_name(issuer)
+                        .to_der()
+                        .unwrap(),
+                ))
+                .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+                .unwrap()
+        };
+        let leaf = leaf_naming("  TEST   root ");
+        assert_ne!(
+            Certificate::parse(leaf.der()).unwrap().issuer_der(),
+            Certificate::parse(r.der()).unwrap().subject_der()
+        );
+        let path = run(&[&other, &r], &[&leaf], None, Options::server()).unwrap();
+        assert_eq!(path.certificates.len(), 2);
+        let leaf = leaf_naming("Test-Root");
+        assert_eq!(
+            run(&[&other, &r], &[&leaf], None, Options::server())
+                .unwrap_err()
+                .reason,
+            Reason::UnknownIssuer
+        );
+    }
+
+    #[test]
     fn self_signed_anchor_under_another_name() {
         let rfc = Options {
             profile: Profile::Rfc5280,
