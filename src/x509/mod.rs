@@ -7,7 +7,7 @@
 //! [`crate::verify::ClientCertVerifier`]. Signatures are checked through
 //! the [`crate::provider::CryptoProvider`] the verifier is given.
 //!
-//! Module map: `asn1` (DER walk over the `der` crate), `oid`, `name` (DN
+//! Module map: `asn1` (DER walk with the `der` crate's rules), `oid`, `name` (DN
 //! comparison and GnuTLS DN strings), `cert` (one certificate), `sigalg`
 //! (signature algorithms and weak-algorithm policy), `hostname`,
 //! `constraints` (name constraints), `crl`, `path` (building and

@@ -768,6 +768,25 @@ mod built {
             .unwrap();
         let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
         assert_eq!((e.reason, e.depth), (Reason::DuplicateExtension, Some(0)));
+        // Known extensions (the last of the bit set among them) and unknown
+        // ones are caught alike; different ones are not duplicates.
+        let with = |exts: &[&[u64]]| {
+            let mut b = server(&["a.example"]);
+            for oid in exts {
+                b = b.raw_extension(oid, false, alloc::vec![0x05, 0x00]);
+            }
+            let leaf = b.signed_by(&key(KeyType::EcdsaP256), &r, &rk).unwrap();
+            Certificate::parse(leaf.der()).map(|_| ())
+        };
+        let sct: &[u64] = &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2];
+        let policies: &[u64] = &[2, 5, 29, 32];
+        let mine: &[u64] = &[1, 3, 6, 1, 4, 1, 99999, 1];
+        let mine2: &[u64] = &[1, 3, 6, 1, 4, 1, 99999, 2];
+        let dup = Err(Reason::DuplicateExtension);
+        assert_eq!(with(&[sct, sct]), dup);
+        assert_eq!(with(&[mine, policies, mine]), dup);
+        assert_eq!(with(&[policies, mine, mine2, policies]), dup);
+        assert_eq!(with(&[mine, mine2, sct, policies]), Ok(()));
     }
 
     #[test]
