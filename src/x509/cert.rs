@@ -466,6 +466,22 @@ const KNOWN_EXTENSIONS: [&[u8]; 18] = [
     oid::CT_SCT_LIST,
 ];
 
+/// The SubjectPublicKeyInfo TLV of a certificate, found by walking the
+/// fields before it and nothing else: the same bytes as
+/// [`Certificate::parse`]'s `spki.raw` whenever that succeeds, but no
+/// check of anything else. Only for certificates already decoded in full.
+pub(crate) fn spki_of_decoded(der: &[u8]) -> Option<&[u8]> {
+    let mut cert = Der::single(der, tag::SEQUENCE).ok()?;
+    let mut tbs = cert.nested(tag::SEQUENCE).ok()?;
+    tbs.optional(tag::explicit(0)).ok()?;
+    tbs.expect(tag::INTEGER).ok()?;
+    // signature, issuer, validity, subject.
+    for _ in 0..4 {
+        tbs.expect(tag::SEQUENCE).ok()?;
+    }
+    tbs.expect(tag::SEQUENCE).ok().map(|t| t.raw)
+}
+
 /// Known extensions: decoded, checked for duplicates and malformation.
 fn parse_extensions(mut list: Der<'_>) -> Result<Extensions<'_>, Reason> {
     let bad = |_: Malformed| Reason::BadEncoding;

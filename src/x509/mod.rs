@@ -63,6 +63,13 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
     })
 }
 
+/// The DER SubjectPublicKeyInfo of a certificate that was already decoded
+/// in full (by a verifier whose `decodes_leaf` is true), found without
+/// decoding it again; [`summarize`] for any other certificate.
+pub(crate) fn spki_of_decoded(cert: &[u8]) -> Option<&[u8]> {
+    cert::spki_of_decoded(cert)
+}
+
 /// Whether `cert` is valid for `host` (a DNS name or IP address) by
 /// GnuTLS's `gnutls_x509_crt_check_hostname` rules ([`NameMode::GnuTls`]),
 /// without validating the chain: QEMU checks the name separately, after the

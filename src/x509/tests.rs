@@ -598,6 +598,60 @@ mod built {
     }
 
     #[test]
+    fn spki_of_decoded_is_the_parsed_key() {
+        // The handshake's shortcut finds the same key bytes as the full
+        // decode, with or without the version field.
+        for t in [
+            KeyType::EcdsaP256,
+            KeyType::Ed25519,
+            KeyType::Rsa2048,
+            KeyType::MlDsa65,
+        ] {
+            let (r, rk) = root(t, "Root");
+            let leaf = server(&["a.example"]).signed_by(&key(t), &r, &rk).unwrap();
+            let v1 = ca("Old")
+                .version(pki::Version::V1)
+                .basic_constraints(None)
+                .key_usage(None)
+                .subject_key_identifier(false)
+                .authority_key_identifier(false)
+                .self_signed(&key(t))
+                .unwrap();
+            for c in [&r, &leaf, &v1] {
+                let parsed = Certificate::parse(c.der()).unwrap();
+                assert_eq!(parsed.version, if core::ptr::eq(c, &v1) { 0 } else { 2 });
+                assert_eq!(cert::spki_of_decoded(c.der()), Some(parsed.spki_der()));
+            }
+        }
+        // It checks nothing else: a leaf the full decode refuses still
+        // yields a key, which is why the handshake only uses it after a
+        // verifier that decodes the leaf, and the verifier refuses it.
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let bad = server(&["a.example"])
+            .raw_extension(&[2, 5, 29, 19], false, alloc::vec![0x30, 0x00])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(cert::spki_of_decoded(bad.der()).is_some());
+        assert_eq!(
+            Certificate::parse(bad.der()).unwrap_err(),
+            Reason::DuplicateExtension
+        );
+        let v = Verifier::server(alloc::vec![r.der().to_vec()], provider()).unwrap();
+        assert!(ServerCertVerifier::decodes_leaf(&v));
+        assert_eq!(
+            v.verify_server_cert(&[bad.der().to_vec()], None, UnixTime(FROM as u64 + 1)),
+            Err(Error::from(VerifyError {
+                reason: Reason::DuplicateExtension,
+                depth: Some(0),
+                subject: None,
+            }))
+        );
+        assert!(!ServerCertVerifier::decodes_leaf(
+            &crate::verify::PinnedCertVerifier::new(alloc::vec![bad.der().to_vec()])
+        ));
+    }
+
+    #[test]
     fn many_anchors_and_an_anchor_the_peer_also_sends() {
         // Anchors are matched by subject before they are parsed; the
         // outcome must not depend on how many unrelated ones there are,

@@ -164,6 +164,11 @@ impl ServerCertVerifier for Verifier {
     ) -> Result<(), Error> {
         self.verify_owned(chain, server_name, now)
     }
+
+    // `path::verify_chain` fails unless `Certificate::parse` accepts the leaf.
+    fn decodes_leaf(&self) -> bool {
+        true
+    }
 }
 
 impl ClientCertVerifier for Verifier {
