@@ -20,6 +20,16 @@ pub trait ServerCertVerifier: Send + Sync + fmt::Debug {
         server_name: Option<&str>,
         now: UnixTime,
     ) -> Result<(), Error>;
+
+    /// Whether a successful [`Self::verify_server_cert`] implies that the
+    /// leaf decoded in full as an X.509 certificate
+    /// ([`crate::x509::Certificate::parse`]). When it does, the handshake
+    /// finds the leaf's key for CertificateVerify without decoding the leaf
+    /// a second time; otherwise it decodes the leaf itself. Answer `true`
+    /// only if that holds: the handshake then skips that decoding's checks.
+    fn decodes_leaf(&self) -> bool {
+        false
+    }
 }
 
 /// Decides whether a client's certificate chain is acceptable.

@@ -554,3 +554,48 @@ fn large_transfer_both_ways() {
     assert_eq!(p.send(Who::Server, &data), data);
     let _ = read_all(&mut p.client);
 }
+
+#[test]
+fn path_validating_client_checks_certificate_verify_with_the_validated_leaf() {
+    // The x509 verifier decodes the leaf, so the client takes the
+    // CertificateVerify key from it without decoding it again: the
+    // signature must still check out with exactly that key.
+    for key in [KeyType::EcdsaP256, KeyType::Ed25519, KeyType::Rsa2048] {
+        use qtls::pki::{CertBuilder, KeyPair};
+        // Valid at the pair's clock.
+        let (from, until) = (1_700_000_000, 2_000_000_000);
+        let ca_key = KeyPair::generate(key).expect("CA key");
+        let ca = CertBuilder::ca("qtls test CA")
+            .validity(from, until)
+            .self_signed(&ca_key)
+            .expect("CA");
+        let leaf_key = KeyPair::generate(key).expect("leaf key");
+        let leaf = CertBuilder::server("localhost", &["localhost"])
+            .validity(from, until)
+            .signed_by(&leaf_key, &ca, &ca_key)
+            .expect("leaf");
+        let p = provider();
+        let signer = p.load_signing_key(leaf_key.pkcs8_der()).expect("key");
+        let identity = qtls::config::Identity::new(
+            vec![leaf.der().to_vec(), ca.der().to_vec()],
+            Arc::from(signer),
+        )
+        .expect("identity");
+        let verifier =
+            qtls::x509::Verifier::server(vec![ca.der().to_vec()], p.clone()).expect("verifier");
+        let client = qtls::ClientConfig::new(p.clone(), Arc::new(verifier));
+        let mut server = qtls::ServerConfig::new(p);
+        server.identities.push(identity);
+        let mut pair = Pair::new(client, server);
+        pair.handshake().expect("handshake");
+        assert_eq!(
+            pair.client
+                .negotiated()
+                .peer_certificates
+                .first()
+                .map(Vec::as_slice),
+            Some(leaf.der())
+        );
+        assert_eq!(pair.send(Who::Server, b"hi"), b"hi");
+    }
+}

@@ -930,6 +930,7 @@ impl Handshaking {
             Side::Server,
             th.as_ref(),
             &self.server_cert,
+            self.config.verifier.decodes_leaf(),
             cv,
         )?;
         io.negotiated.signature_scheme = Some(cv.scheme);

@@ -116,12 +116,16 @@ pub(crate) fn certificate_verify_content(side: Side, transcript_hash: &[u8]) -> 
 /// Checks a peer's CertificateVerify: the scheme must be one we offered
 /// and allowed in TLS 1.3, and the signature by `signer` over the
 /// transcript hash must verify with the key of `chain`'s leaf.
+/// `leaf_decoded` says a verifier already decoded that leaf in full
+/// ([`crate::verify::ServerCertVerifier::decodes_leaf`]), so its key is
+/// found without decoding it again.
 pub(crate) fn verify_certificate_verify(
     provider: &dyn CryptoProvider,
     offered: &[SignatureScheme],
     signer: Side,
     transcript_hash: &[u8],
     chain: &[Vec<u8>],
+    leaf_decoded: bool,
     cv: &crate::codec::handshake::CertificateVerify,
 ) -> Result<(), Error> {
     let (scheme, signature) = (cv.scheme, cv.signature.as_slice());
@@ -139,7 +143,13 @@ pub(crate) fn verify_certificate_verify(
             PeerMisbehaved::IllegalParameter("CertificateVerify scheme not offered").into(),
         );
     }
-    let spki = crate::x509::summarize(leaf)?.spki;
+    let decoded = leaf_decoded
+        .then(|| crate::x509::spki_of_decoded(leaf))
+        .flatten();
+    let spki = match decoded {
+        Some(spki) => spki,
+        None => crate::x509::summarize(leaf)?.spki,
+    };
     match provider.verify_signature(alg, spki, &content, signature) {
         Ok(()) => Ok(()),
         Err(CryptoError::BadSignature) => Err(PeerMisbehaved::BadSignature.into()),

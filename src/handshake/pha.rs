@@ -451,6 +451,7 @@ impl ServerPha {
                     Side::Client,
                     th.as_ref(),
                     &p.chain,
+                    false,
                     cv,
                 )?;
                 p.transcript.add(&m.raw);

@@ -913,6 +913,7 @@ impl AwaitClient {
             Side::Client,
             th.as_ref(),
             &self.client_cert,
+            false,
             cv,
         )?;
         io.negotiated.client_signature_scheme = Some(cv.scheme);

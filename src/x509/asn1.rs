@@ -1,9 +1,7 @@
-//! A borrowed walk over DER values, on top of the `der` crate's strict TLV
-//! reader (definite, minimal lengths), plus the few primitive decoders the
+//! A borrowed walk over DER values with the `der` crate's strict TLV rules
+//! (definite, minimal lengths; the crate is the tests' oracle), plus the few primitive decoders the
 //! certificate profile needs exactly: BOOLEAN, small INTEGERs, BIT STRING and
 //! the two ASN.1 time types (parsed here so dates before 1970 work).
-
-use der::{Decode, Reader, SliceReader, asn1::AnyRef};
 
 /// DER tag bytes used by X.509 (all single-byte tags).
 pub(crate) mod tag {
@@ -35,15 +33,68 @@ pub(crate) mod tag {
     }
 }
 
+/// Whether the `der` crate's DER reader accepts `t` as a one-byte tag:
+/// the universal types it knows (primitive, but SEQUENCE and SET
+/// constructed) and every application, context-specific or private tag
+/// with a low tag number. High tag numbers never occur in the structures
+/// we read.
+fn known_tag(t: u8) -> bool {
+    let universal = matches!(
+        t,
+        0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e | 0x30 | 0x31
+    );
+    universal || (t >= 0x40 && t & 0x1f != 0x1f)
+}
+
+/// Splits the first TLV off `buf`. The rules are exactly those of the
+/// `der` crate's `SliceReader::tlv_bytes` (which this replaced, being a
+/// third of certificate decoding; the tests hold the two side by side):
+/// [`known_tag`], a definite length of at most four octets in the fewest
+/// octets, and an input of at most `u32::MAX` octets.
+fn split_tlv(buf: &[u8]) -> Result<(Tlv<'_>, &[u8]), Malformed> {
+    if u32::try_from(buf.len()).is_err() {
+        return Err(Malformed);
+    }
+    let (&tag, rest) = buf.split_first().ok_or(Malformed)?;
+    if !known_tag(tag) {
+        return Err(Malformed);
+    }
+    let (&first, mut rest) = rest.split_first().ok_or(Malformed)?;
+    let len = match first {
+        0..=0x7f => usize::from(first),
+        0x81..=0x84 => {
+            let n = usize::from(first & 0x0f);
+            let (digits, after) = rest.split_at_checked(n).ok_or(Malformed)?;
+            rest = after;
+            let len = digits
+                .iter()
+                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+            // X.690 §10.1: the fewest octets, so long form only from 128.
+            let fewest = match len {
+                0..=0x7f => 0,
+                0x80..=0xff => 1,
+                0x100..=0xffff => 2,
+                0x1_0000..=0xff_ffff => 3,
+                _ => 4,
+            };
+            if fewest != n {
+                return Err(Malformed);
+            }
+            usize::try_from(len).map_err(|_| Malformed)?
+        }
+        // 0x80 is the indefinite length, which DER forbids.
+        _ => return Err(Malformed),
+    };
+    let header = buf.len().checked_sub(rest.len()).ok_or(Malformed)?;
+    let (value, after) = rest.split_at_checked(len).ok_or(Malformed)?;
+    let total = header.checked_add(len).ok_or(Malformed)?;
+    let raw = buf.get(..total).ok_or(Malformed)?;
+    Ok((Tlv { tag, value, raw }, after))
+}
+
 /// The input is not valid DER for the expected structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Malformed;
-
-impl From<der::Error> for Malformed {
-    fn from(_: der::Error) -> Self {
-        Malformed
-    }
-}
 
 /// One decoded TLV: tag byte, value bytes and the whole encoding.
 #[derive(Debug, Clone, Copy)]
@@ -85,16 +136,9 @@ impl<'a> Der<'a> {
 
     /// Reads the next value, whatever its tag.
     pub(crate) fn any(&mut self) -> Result<Tlv<'a>, Malformed> {
-        let tag = self.peek().ok_or(Malformed)?;
-        if tag & 0x1f == 0x1f {
-            // High tag numbers never occur in the structures we read.
-            return Err(Malformed);
-        }
-        let mut r = SliceReader::new(self.rest)?;
-        let raw = r.tlv_bytes()?;
-        let value = AnyRef::from_der(raw)?.value();
-        self.rest = self.rest.get(raw.len()..).ok_or(Malformed)?;
-        Ok(Tlv { tag, value, raw })
+        let (tlv, rest) = split_tlv(self.rest)?;
+        self.rest = rest;
+        Ok(tlv)
     }
 
     /// Reads the next value, which must have `tag`.
@@ -352,6 +396,71 @@ mod tests {
         assert_eq!(named_bits(&[0x07, 0x00, 0x80]), Ok(1 << 8));
         assert_eq!(boolean(&[0xff]), Ok(true));
         assert_eq!(boolean(&[0x01]), Err(Malformed));
+    }
+
+    /// The `der` crate's reading of the first TLV of `buf`, which
+    /// [`split_tlv`] must match exactly.
+    fn der_crate_tlv(buf: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        use der::{Decode, Reader, SliceReader, asn1::AnyRef};
+        let tag = *buf.first()?;
+        if tag & 0x1f == 0x1f {
+            return None;
+        }
+        let mut r = SliceReader::new(buf).ok()?;
+        let raw = r.tlv_bytes().ok()?;
+        let value = AnyRef::from_der(raw).ok()?.value();
+        Some((tag, value, raw))
+    }
+
+    #[test]
+    fn tlv_split_matches_der_crate() {
+        let lengths: &[&[u8]] = &[
+            &[],
+            &[0x00],
+            &[0x01],
+            &[0x03],
+            &[0x7f],
+            &[0x80],
+            &[0x81],
+            &[0x81, 0x00],
+            &[0x81, 0x03],
+            &[0x81, 0x7f],
+            &[0x81, 0x80],
+            &[0x81, 0x81],
+            &[0x82, 0x00, 0x80],
+            &[0x82, 0x00, 0xff],
+            &[0x82, 0x01, 0x00],
+            &[0x82, 0x01],
+            &[0x83, 0x00, 0x01, 0x00],
+            &[0x83, 0x01, 0x00, 0x00],
+            &[0x84, 0x00, 0x01, 0x00, 0x00],
+            &[0x84, 0x01, 0x00, 0x00, 0x00],
+            &[0x84, 0xff, 0xff, 0xff, 0xff],
+            &[0x85, 0x00, 0x00, 0x00, 0x00, 0x01],
+            &[0xff, 0x01],
+        ];
+        let mut accepted = 0;
+        for tag_byte in 0..=255u8 {
+            for len in lengths {
+                for body in [0usize, 2, 3, 4, 0x7f, 0x80, 0x81, 0x100, 0x101, 0x1_0000] {
+                    let mut buf = alloc::vec![tag_byte];
+                    buf.extend_from_slice(len);
+                    buf.resize(buf.len() + body, 0x05);
+                    let ours = split_tlv(&buf).ok().map(|(t, _)| (t.tag, t.value, t.raw));
+                    assert_eq!(
+                        ours,
+                        der_crate_tlv(&buf),
+                        "{tag_byte:02x} {len:02x?} +{body}"
+                    );
+                    if let Ok((t, rest)) = split_tlv(&buf) {
+                        assert_eq!(t.raw.len() + rest.len(), buf.len());
+                        accepted += 1;
+                    }
+                }
+            }
+        }
+        // Not a vacuous comparison: many inputs are read, most are not.
+        assert!(accepted > 1000, "{accepted}");
     }
 
     #[test]

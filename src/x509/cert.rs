@@ -292,10 +292,6 @@ pub struct Certificate<'a> {
     pub(crate) issuer: &'a [u8],
     /// Subject Name TLV.
     pub(crate) subject: &'a [u8],
-    /// Comparison keys of the issuer's RDNs.
-    pub(crate) issuer_key: Vec<Vec<u8>>,
-    /// Comparison keys of the subject's RDNs.
-    pub(crate) subject_key: Vec<Vec<u8>>,
     /// notBefore.
     pub(crate) not_before: Time,
     /// notAfter.
@@ -363,8 +359,8 @@ impl<'a> Certificate<'a> {
         };
         tbs.finish().map_err(bad)?;
 
-        let issuer_key = name::rdn_keys(issuer).map_err(bad)?;
-        let subject_key = name::rdn_keys(subject).map_err(bad)?;
+        name::validate(issuer).map_err(bad)?;
+        name::validate(subject).map_err(bad)?;
         Ok(Self {
             der,
             tbs: tbs_tlv.raw,
@@ -375,8 +371,6 @@ impl<'a> Certificate<'a> {
             serial,
             issuer,
             subject,
-            issuer_key,
-            subject_key,
             not_before,
             not_after,
             spki,
@@ -387,7 +381,27 @@ impl<'a> Certificate<'a> {
     /// Whether subject and issuer are the same name (RFC 5280 §6.1:
     /// "self-issued").
     pub(crate) fn is_self_issued(&self) -> bool {
-        self.issuer_key == self.subject_key
+        name::equal(self.issuer, self.subject)
+    }
+
+    /// Whether the subject is the same name as `other`'s (RFC 5280 §7.1).
+    pub(crate) fn same_subject(&self, other: &Certificate<'_>) -> bool {
+        name::equal(self.subject, other.subject)
+    }
+
+    /// Whether this certificate's subject names `child`'s issuer.
+    pub(crate) fn may_have_issued(&self, child: &Certificate<'_>) -> bool {
+        name::equal(self.subject, child.issuer)
+    }
+
+    /// Whether the subject is the empty name.
+    pub(crate) fn subject_is_empty(&self) -> bool {
+        name::is_empty(self.subject)
+    }
+
+    /// Whether the issuer is the empty name.
+    pub(crate) fn issuer_is_empty(&self) -> bool {
+        name::is_empty(self.issuer)
     }
 
     /// The DER of the certificate.
@@ -429,13 +443,54 @@ impl<'a> Certificate<'a> {
     }
 }
 
+/// The extensions [`parse_extensions`] recognises (at most 32, one bit
+/// each in its duplicate check).
+const KNOWN_EXTENSIONS: [&[u8]; 18] = [
+    oid::BASIC_CONSTRAINTS,
+    oid::KEY_USAGE,
+    oid::EXT_KEY_USAGE,
+    oid::SUBJECT_ALT_NAME,
+    oid::NAME_CONSTRAINTS,
+    oid::AUTHORITY_KEY_IDENTIFIER,
+    oid::SUBJECT_KEY_IDENTIFIER,
+    oid::AUTHORITY_INFO_ACCESS,
+    oid::SUBJECT_INFO_ACCESS,
+    oid::CRL_DISTRIBUTION_POINTS,
+    oid::FRESHEST_CRL,
+    oid::POLICY_CONSTRAINTS,
+    oid::INHIBIT_ANY_POLICY,
+    oid::CERTIFICATE_POLICIES,
+    oid::POLICY_MAPPINGS,
+    oid::ISSUER_ALT_NAME,
+    oid::SUBJECT_DIRECTORY_ATTRIBUTES,
+    oid::CT_SCT_LIST,
+];
+
+/// The SubjectPublicKeyInfo TLV of a certificate, found by walking the
+/// fields before it and nothing else: the same bytes as
+/// [`Certificate::parse`]'s `spki.raw` whenever that succeeds, but no
+/// check of anything else. Only for certificates already decoded in full.
+pub(crate) fn spki_of_decoded(der: &[u8]) -> Option<&[u8]> {
+    let mut cert = Der::single(der, tag::SEQUENCE).ok()?;
+    let mut tbs = cert.nested(tag::SEQUENCE).ok()?;
+    tbs.optional(tag::explicit(0)).ok()?;
+    tbs.expect(tag::INTEGER).ok()?;
+    // signature, issuer, validity, subject.
+    for _ in 0..4 {
+        tbs.expect(tag::SEQUENCE).ok()?;
+    }
+    tbs.expect(tag::SEQUENCE).ok().map(|t| t.raw)
+}
+
 /// Known extensions: decoded, checked for duplicates and malformation.
 fn parse_extensions(mut list: Der<'_>) -> Result<Extensions<'_>, Reason> {
     let bad = |_: Malformed| Reason::BadEncoding;
     let malformed = |_: Malformed| Reason::MalformedExtension;
     let mut ext = Extensions::default();
-    // A set, not a list: a 128 KiB certificate holds some 10,000 extensions,
-    // and checking each against all before it cost a third of a second.
+    // Known extensions are marked in a bit set; others go in a set, not a
+    // list: a 128 KiB certificate holds some 10,000 extensions, and checking
+    // each against all before it cost a third of a second.
+    let mut seen_known = 0u32;
     let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
     while !list.is_empty() {
         let mut e = list.nested(tag::SEQUENCE).map_err(bad)?;
@@ -449,7 +504,16 @@ fn parse_extensions(mut list: Der<'_>) -> Result<Extensions<'_>, Reason> {
         e.finish().map_err(bad)?;
         // RFC 5280 §4.2: a certificate MUST NOT include more than one
         // instance of a particular extension.
-        if !seen.insert(id) {
+        let fresh = match KNOWN_EXTENSIONS.iter().position(|k| *k == id) {
+            Some(bit) => {
+                let bit = 1u32 << bit;
+                let fresh = seen_known & bit == 0;
+                seen_known |= bit;
+                fresh
+            }
+            None => seen.insert(id),
+        };
+        if !fresh {
             return Err(Reason::DuplicateExtension);
         }
         ext.count = ext.count.saturating_add(1);

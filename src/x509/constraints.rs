@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 /// The names of a certificate that name constraints apply to.
 pub(crate) fn names_of<'a>(cert: &Certificate<'a>, cn_as_dns: bool) -> Vec<GeneralName<'a>> {
     let mut out = Vec::new();
-    if !cert.subject_key.is_empty() {
+    if !cert.subject_is_empty() {
         out.push(GeneralName::Directory(cert.subject));
     }
     if let Some(san) = &cert.ext.subject_alt_name {

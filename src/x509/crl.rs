@@ -53,7 +53,6 @@ pub struct Crl<'a> {
     signature_algorithm: &'a [u8],
     signature: &'a [u8],
     issuer: &'a [u8],
-    issuer_key: Vec<Vec<u8>>,
     this_update: Time,
     next_update: Option<Time>,
     entries: Vec<RevokedEntry<'a>>,
@@ -159,12 +158,12 @@ impl<'a> Crl<'a> {
             }
         }
         tbs.finish()?;
+        name::validate(issuer)?;
         Ok(Self {
             tbs: tbs_tlv.raw,
             signature_algorithm,
             signature,
             issuer,
-            issuer_key: name::rdn_keys(issuer)?,
             this_update,
             next_update,
             entries,
@@ -182,7 +181,7 @@ impl<'a> Crl<'a> {
 
     /// Whether this CRL could be about certificates of `issuer` (by name).
     pub(crate) fn is_from(&self, issuer: &Certificate<'_>) -> bool {
-        self.issuer_key == issuer.subject_key
+        name::equal(self.issuer, issuer.subject)
     }
 }
 

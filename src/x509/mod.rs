@@ -7,7 +7,7 @@
 //! [`crate::verify::ClientCertVerifier`]. Signatures are checked through
 //! the [`crate::provider::CryptoProvider`] the verifier is given.
 //!
-//! Module map: `asn1` (DER walk over the `der` crate), `oid`, `name` (DN
+//! Module map: `asn1` (DER walk with the `der` crate's rules), `oid`, `name` (DN
 //! comparison and GnuTLS DN strings), `cert` (one certificate), `sigalg`
 //! (signature algorithms and weak-algorithm policy), `hostname`,
 //! `constraints` (name constraints), `crl`, `path` (building and
@@ -61,6 +61,13 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
         subject: c.subject_der(),
         issuer: c.issuer_der(),
     })
+}
+
+/// The DER SubjectPublicKeyInfo of a certificate that was already decoded
+/// in full (by a verifier whose `decodes_leaf` is true), found without
+/// decoding it again; [`summarize`] for any other certificate.
+pub(crate) fn spki_of_decoded(cert: &[u8]) -> Option<&[u8]> {
+    cert::spki_of_decoded(cert)
 }
 
 /// Whether `cert` is valid for `host` (a DNS name or IP address) by

@@ -122,37 +122,220 @@ fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// The comparison key of one RDN: equal keys mean equal RDNs.
+fn rdn_key(rdn: &[Ava<'_>]) -> Vec<u8> {
+    let mut entries: Vec<Vec<u8>> = rdn
+        .iter()
+        .map(|ava| {
+            let mut e = Vec::new();
+            push_len_prefixed(&mut e, ava.oid);
+            match string_value(ava.tag, ava.value) {
+                Some(s) => {
+                    e.push(0);
+                    push_len_prefixed(&mut e, normalize(&s).as_bytes());
+                }
+                None => {
+                    e.push(1);
+                    push_len_prefixed(&mut e, ava.raw);
+                }
+            }
+            e
+        })
+        .collect();
+    // An RDN is a SET: attribute order does not matter.
+    entries.sort();
+    let mut key = Vec::new();
+    for e in &entries {
+        push_len_prefixed(&mut key, e);
+    }
+    key
+}
+
 /// The comparison key of each RDN of a name: equal keys mean equal RDNs.
 pub(crate) fn rdn_keys(name: &[u8]) -> Result<Vec<Vec<u8>>, Malformed> {
-    let mut keys = Vec::new();
-    for rdn in rdns(name)? {
-        let mut entries: Vec<Vec<u8>> = rdn
-            .iter()
-            .map(|ava| {
-                let mut e = Vec::new();
-                push_len_prefixed(&mut e, ava.oid);
-                match string_value(ava.tag, ava.value) {
-                    Some(s) => {
-                        e.push(0);
-                        push_len_prefixed(&mut e, normalize(&s).as_bytes());
-                    }
-                    None => {
-                        e.push(1);
-                        push_len_prefixed(&mut e, ava.raw);
-                    }
-                }
-                e
-            })
-            .collect();
-        // An RDN is a SET: attribute order does not matter.
-        entries.sort();
-        let mut key = Vec::new();
-        for e in &entries {
-            push_len_prefixed(&mut key, e);
+    Ok(rdns(name)?.iter().map(|rdn| rdn_key(rdn)).collect())
+}
+
+/// Checks that a Name TLV is well formed (what [`rdns`] accepts) without
+/// collecting its attributes.
+pub(crate) fn validate(name: &[u8]) -> Result<(), Malformed> {
+    let mut seq = Der::single(name, tag::SEQUENCE)?;
+    while !seq.is_empty() {
+        let mut set = seq.nested(tag::SET)?;
+        // X.501: an RDN holds at least one attribute.
+        if set.is_empty() {
+            return Err(Malformed);
         }
-        keys.push(key);
+        while !set.is_empty() {
+            let mut atv = set.nested(tag::SEQUENCE)?;
+            atv.expect(tag::OID)?;
+            atv.any()?;
+            atv.finish()?;
+        }
     }
-    Ok(keys)
+    Ok(())
+}
+
+/// Whether a well-formed Name TLV has no RDNs (the empty name).
+pub(crate) fn is_empty(name: &[u8]) -> bool {
+    Der::single(name, tag::SEQUENCE).is_ok_and(|d| d.is_empty())
+}
+
+/// Whether two Name TLVs are the same name by the rules in the module
+/// header; exactly `rdn_keys(a) == rdn_keys(b)`, computed without
+/// allocating in the usual cases: identical encodings, identical RDNs, and
+/// single-attribute RDNs whose values are both UTF-8/ASCII strings or both
+/// not strings. Other RDN pairs are compared by their keys. A name that
+/// does not parse equals only a name that does not parse either.
+pub(crate) fn equal(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    match (Der::single(a, tag::SEQUENCE), Der::single(b, tag::SEQUENCE)) {
+        (Ok(x), Ok(y)) => rdns_equal(x, y).unwrap_or_else(|_| slow_equal(a, b)),
+        _ => slow_equal(a, b),
+    }
+}
+
+/// `rdn_keys(a) == rdn_keys(b)` the allocating way, with parse errors
+/// compared like the `Result`s they are.
+fn slow_equal(a: &[u8], b: &[u8]) -> bool {
+    rdn_keys(a) == rdn_keys(b)
+}
+
+/// Walks the RDNs of two names side by side.
+fn rdns_equal(mut x: Der<'_>, mut y: Der<'_>) -> Result<bool, Malformed> {
+    loop {
+        match (x.is_empty(), y.is_empty()) {
+            (true, true) => return Ok(true),
+            (false, false) => {}
+            // Different RDN counts: the rest of the longer name must still
+            // parse for the answer to be the keys' answer.
+            (true, false) => return rest_parses(y).map(|()| false),
+            (false, true) => return rest_parses(x).map(|()| false),
+        }
+        let (sx, sy) = (x.expect(tag::SET)?, y.expect(tag::SET)?);
+        if sx.raw == sy.raw {
+            // Still parse it: a malformed RDN makes the whole name unequal
+            // to any well-formed one.
+            rdn_attrs(sx.value)?;
+            continue;
+        }
+        if !rdn_equal(sx.value, sy.value)? {
+            // The rest must parse for `false` to be the keys' answer.
+            rest_parses(x)?;
+            rest_parses(y)?;
+            return Ok(false);
+        }
+    }
+}
+
+fn rest_parses(mut d: Der<'_>) -> Result<(), Malformed> {
+    while !d.is_empty() {
+        rdn_attrs(d.expect(tag::SET)?.value)?;
+    }
+    Ok(())
+}
+
+/// The attributes of one RDN's SET content; `Ok(Some)` when it holds
+/// exactly one.
+fn rdn_attrs(set: &[u8]) -> Result<Option<Ava<'_>>, Malformed> {
+    let mut d = Der::new(set);
+    let mut first = None;
+    let mut n = 0usize;
+    while !d.is_empty() {
+        let mut atv = d.nested(tag::SEQUENCE)?;
+        let oid = atv.expect(tag::OID)?.value;
+        let v = atv.any()?;
+        atv.finish()?;
+        if n == 0 {
+            first = Some(Ava {
+                oid,
+                tag: v.tag,
+                value: v.value,
+                raw: v.raw,
+            });
+        }
+        n = n.saturating_add(1);
+    }
+    match n {
+        0 => Err(Malformed),
+        1 => Ok(first),
+        _ => Ok(None),
+    }
+}
+
+/// A string value [`string_value`] decodes without converting: UTF-8 and
+/// the ASCII types.
+fn borrowed_str(tag_byte: u8, value: &[u8]) -> Option<&str> {
+    match tag_byte {
+        tag::UTF8_STRING => core::str::from_utf8(value).ok(),
+        tag::PRINTABLE_STRING | tag::IA5_STRING | 0x1a | 0x12 if value.is_ascii() => {
+            core::str::from_utf8(value).ok()
+        }
+        _ => None,
+    }
+}
+
+/// Whether [`string_value`] never decodes values with this tag.
+fn never_string(tag_byte: u8) -> bool {
+    !matches!(
+        tag_byte,
+        tag::UTF8_STRING
+            | tag::PRINTABLE_STRING
+            | tag::IA5_STRING
+            | 0x1a
+            | 0x12
+            | tag::TELETEX_STRING
+            | tag::BMP_STRING
+            | tag::UNIVERSAL_STRING
+    )
+}
+
+/// The characters of [`normalize`]`(s)`, without building it.
+fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.split_whitespace().enumerate().flat_map(|(i, word)| {
+        (i > 0)
+            .then_some(' ')
+            .into_iter()
+            .chain(word.chars().flat_map(char::to_lowercase))
+    })
+}
+
+/// Compares two RDNs (SET contents) whose encodings differ.
+fn rdn_equal(x: &[u8], y: &[u8]) -> Result<bool, Malformed> {
+    if let (Some(a), Some(b)) = (rdn_attrs(x)?, rdn_attrs(y)?) {
+        if a.oid != b.oid {
+            return Ok(false);
+        }
+        match (borrowed_str(a.tag, a.value), borrowed_str(b.tag, b.value)) {
+            (Some(s), Some(t)) => return Ok(normalized_chars(s).eq(normalized_chars(t))),
+            (Some(_), None) if never_string(b.tag) => return Ok(false),
+            (None, Some(_)) if never_string(a.tag) => return Ok(false),
+            (None, None) if never_string(a.tag) && never_string(b.tag) => {
+                return Ok(a.raw == b.raw);
+            }
+            _ => {}
+        }
+    }
+    let key = |set: &[u8]| -> Result<Vec<u8>, Malformed> {
+        let mut d = Der::new(set);
+        let mut rdn = Vec::new();
+        while !d.is_empty() {
+            let mut atv = d.nested(tag::SEQUENCE)?;
+            let oid = atv.expect(tag::OID)?.value;
+            let v = atv.any()?;
+            atv.finish()?;
+            rdn.push(Ava {
+                oid,
+                tag: v.tag,
+                value: v.value,
+                raw: v.raw,
+            });
+        }
+        Ok(rdn_key(&rdn))
+    };
+    Ok(key(x)? == key(y)?)
 }
 
 /// The values of every attribute of type `oid` in a name, in order.
@@ -335,6 +518,86 @@ pub(crate) mod tests {
             rdn_keys(&h).unwrap(),
             rdn_keys(&name(&[&[(CN, tag::UTF8_STRING, b"x")]])).unwrap()
         );
+    }
+
+    #[test]
+    fn equal_agrees_with_keys() {
+        const OU: &[u8] = &[0x55, 0x04, 0x0b];
+        let mut corpus = vec![
+            name(&[]),
+            name(&[&[(CN, tag::UTF8_STRING, b"Example CA")]]),
+            name(&[&[(CN, tag::PRINTABLE_STRING, b"  example   ca ")]]),
+            name(&[&[(CN, tag::IA5_STRING, b"EXAMPLE CA")]]),
+            name(&[&[(CN, tag::UTF8_STRING, b"example-ca")]]),
+            name(&[&[(CN, tag::UTF8_STRING, "\u{c9}t\u{c9}".as_bytes())]]),
+            name(&[&[(CN, tag::UTF8_STRING, "\u{e9}t\u{e9}".as_bytes())]]),
+            name(&[&[(CN, tag::TELETEX_STRING, &[0xc9, b't', 0xe9])]]),
+            name(&[&[(CN, tag::BMP_STRING, &[0, b'X'])]]),
+            name(&[&[(CN, tag::BMP_STRING, &[0, b'X', 0])]]),
+            name(&[&[(CN, tag::UNIVERSAL_STRING, &[0, 0, 0, b'x'])]]),
+            name(&[&[(CN, tag::UTF8_STRING, b"x")]]),
+            name(&[&[(CN, tag::UTF8_STRING, b"X ")]]),
+            name(&[&[(O, tag::UTF8_STRING, b"x")]]),
+            // Not strings: compared by their whole TLV.
+            name(&[&[(CN, tag::INTEGER, &[5])]]),
+            name(&[&[(CN, tag::OCTET_STRING, &[5])]]),
+            name(&[&[(CN, tag::OCTET_STRING, b"x")]]),
+            // A PrintableString that is not ASCII is not a string.
+            name(&[&[(CN, tag::PRINTABLE_STRING, &[0xc3, 0xa9])]]),
+            name(&[&[(CN, tag::UTF8_STRING, &[0xc3, 0xa9])]]),
+            name(&[&[(CN, tag::UTF8_STRING, &[0xff])]]),
+            name(&[&[(CN, tag::OCTET_STRING, &[0xff])]]),
+            // Multi-valued RDNs in either order.
+            name(&[&[(CN, tag::UTF8_STRING, b"x"), (O, tag::UTF8_STRING, b"y")]]),
+            name(&[&[
+                (O, tag::UTF8_STRING, b"Y"),
+                (CN, tag::PRINTABLE_STRING, b"x"),
+            ]]),
+            name(&[&[(O, tag::UTF8_STRING, b"y"), (O, tag::UTF8_STRING, b"y")]]),
+            // More RDNs, and the same RDNs in another order.
+            name(&[
+                &[(CN, tag::UTF8_STRING, b"x")],
+                &[(O, tag::UTF8_STRING, b"y")],
+            ]),
+            name(&[
+                &[(CN, tag::PRINTABLE_STRING, b"X")],
+                &[(O, tag::UTF8_STRING, b" y")],
+            ]),
+            name(&[
+                &[(O, tag::UTF8_STRING, b"y")],
+                &[(CN, tag::UTF8_STRING, b"x")],
+            ]),
+            name(&[
+                &[(CN, tag::UTF8_STRING, b"x")],
+                &[(O, tag::UTF8_STRING, b"y")],
+                &[(OU, tag::UTF8_STRING, b"z")],
+            ]),
+            // Malformed: an empty RDN after a good one, a bad tail.
+            [name(&[&[(CN, tag::UTF8_STRING, b"x")]]), vec![0x31, 0x00]].concat(),
+            vec![0x30, 0x02, 0x31, 0x00],
+            vec![0x31, 0x00],
+        ];
+        // The malformed concatenation needs its outer length fixed.
+        let at = corpus.len() - 3;
+        corpus[at][1] += 2;
+        let mut equal_pairs = 0;
+        for a in &corpus {
+            for b in &corpus {
+                let want = rdn_keys(a) == rdn_keys(b);
+                assert_eq!(equal(a, b), want, "{a:02x?} vs {b:02x?}");
+                equal_pairs += usize::from(want && a != b);
+            }
+        }
+        // Pairs that differ in bytes but match, each counted in both
+        // orders: the three "example ca", the three "\u{e9}t\u{e9}" (UTF-8
+        // and TeletexString), the four "x" (BMP, Universal, UTF-8, "X "),
+        // the two multi-valued RDNs, the two two-RDN names, and the three
+        // malformed names (equal as errors, as their keys are).
+        assert_eq!(equal_pairs, 2 * (3 + 3 + 6 + 1 + 1 + 3));
+        assert!(is_empty(&name(&[])));
+        assert!(!is_empty(&name(&[&[(CN, tag::UTF8_STRING, b"x")]])));
+        assert_eq!(validate(&corpus[corpus.len() - 3]), Err(Malformed));
+        assert_eq!(validate(&corpus[1]), Ok(()));
     }
 
     #[test]

@@ -229,7 +229,7 @@ fn check_common(cert: &Certificate<'_>, opts: &Options, self_signed: bool) -> Re
             }
         }
         // RFC 5280 §4.1.2.4: the issuer MUST be a non-empty name.
-        if cert.issuer_key.is_empty() {
+        if cert.issuer_is_empty() {
             return Err(Reason::ProfileViolation);
         }
         // RFC 5280 §4.2.1.1/§4.2.1.2, §4.2.2.1: AKI, SKI and AIA MUST be non-critical.
@@ -335,7 +335,7 @@ fn check_leaf(cert: &Certificate<'_>, opts: &Options, now: i64) -> Result<(), Re
         }
         // RFC 5280 §4.2.1.6: with an empty subject, the SAN MUST be
         // present and critical.
-        if cert.subject_key.is_empty()
+        if cert.subject_is_empty()
             && !cert
                 .ext
                 .subject_alt_name
@@ -371,7 +371,7 @@ fn check_smime_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     let Some(san) = &cert.ext.subject_alt_name else {
         return Err(Reason::MissingExtension);
     };
-    if san.critical != cert.subject_key.is_empty() {
+    if san.critical != cert.subject_is_empty() {
         return Err(Reason::ProfileViolation);
     }
     if !san
@@ -441,7 +441,7 @@ fn check_subscriber(cert: &Certificate<'_>) -> Result<(), Reason> {
     let Some(san) = &cert.ext.subject_alt_name else {
         return Err(Reason::MissingExtension);
     };
-    if san.critical != cert.subject_key.is_empty() {
+    if san.critical != cert.subject_is_empty() {
         return Err(Reason::ProfileViolation);
     }
     // CA/B BR §7.1.2.7 and §7.1.3.1: no DSA, small RSA or odd-curve keys.
@@ -500,7 +500,7 @@ fn check_issuer(
     let strict = opts.profile.strict();
     let webpki = opts.profile == Profile::WebPki;
     // RFC 5280 §4.1.2.6: a CA's subject MUST be a non-empty name.
-    if cert.subject_key.is_empty() {
+    if cert.subject_is_empty() {
         return Err(Reason::NotCa);
     }
     if cert.version != 2 {
@@ -677,7 +677,7 @@ impl<'a> Builder<'a, '_> {
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(_, n)| n.cert.subject_key == child.cert.issuer_key)
+            .filter(|(_, n)| n.cert.may_have_issued(&child.cert))
             .map(|(i, n)| {
                 // AKI/SKI is a hint only (RFC 5280 §4.2.1.1): it orders
                 // candidates, never excludes one.
@@ -701,7 +701,7 @@ impl<'a> Builder<'a, '_> {
         path.iter().any(|&p| {
             p == candidate
                 || self.nodes.get(p).is_some_and(|n| {
-                    n.cert.subject_key == c.cert.subject_key && n.cert.spki.raw == c.cert.spki.raw
+                    n.cert.spki.raw == c.cert.spki.raw && n.cert.same_subject(&c.cert)
                 })
         })
     }
@@ -840,7 +840,7 @@ impl<'a> Builder<'a, '_> {
 /// using `intermediates` as extra candidate issuers, `crls` for revocation,
 /// and checks the leaf against every name of `references`.
 /// `anchor_subjects`, when it has an entry for an anchor, is that anchor's
-/// subject comparison key (`name::rdn_keys`): an anchor whose subject issued
+/// subject Name TLV, compared with `name::equal`: an anchor whose subject issued
 /// none of the other certificates cannot be on any path, so it is not parsed
 /// (a verifier with a system bundle of 150 roots parses one or two per
 /// handshake instead of all).
@@ -848,7 +848,7 @@ impl<'a> Builder<'a, '_> {
 pub(crate) fn verify_chain(
     chain: &[&[u8]],
     anchors: &[&[u8]],
-    anchor_subjects: &[Vec<Vec<u8>>],
+    anchor_subjects: &[Vec<u8>],
     intermediates: &[&[u8]],
     crls: &[&[u8]],
     references: &[ReferenceName<'_>],
@@ -899,7 +899,7 @@ pub(crate) fn verify_chain(
             let wanted = nodes
                 .iter()
                 .take(non_anchors)
-                .any(|n| n.cert.issuer_key == *subject);
+                .any(|n| name::equal(n.cert.issuer, subject));
             if !wanted {
                 continue;
             }

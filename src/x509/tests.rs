@@ -598,6 +598,60 @@ mod built {
     }
 
     #[test]
+    fn spki_of_decoded_is_the_parsed_key() {
+        // The handshake's shortcut finds the same key bytes as the full
+        // decode, with or without the version field.
+        for t in [
+            KeyType::EcdsaP256,
+            KeyType::Ed25519,
+            KeyType::Rsa2048,
+            KeyType::MlDsa65,
+        ] {
+            let (r, rk) = root(t, "Root");
+            let leaf = server(&["a.example"]).signed_by(&key(t), &r, &rk).unwrap();
+            let v1 = ca("Old")
+                .version(pki::Version::V1)
+                .basic_constraints(None)
+                .key_usage(None)
+                .subject_key_identifier(false)
+                .authority_key_identifier(false)
+                .self_signed(&key(t))
+                .unwrap();
+            for c in [&r, &leaf, &v1] {
+                let parsed = Certificate::parse(c.der()).unwrap();
+                assert_eq!(parsed.version, if core::ptr::eq(c, &v1) { 0 } else { 2 });
+                assert_eq!(cert::spki_of_decoded(c.der()), Some(parsed.spki_der()));
+            }
+        }
+        // It checks nothing else: a leaf the full decode refuses still
+        // yields a key, which is why the handshake only uses it after a
+        // verifier that decodes the leaf, and the verifier refuses it.
+        let (r, rk) = root(KeyType::EcdsaP256, "Root");
+        let bad = server(&["a.example"])
+            .raw_extension(&[2, 5, 29, 19], false, alloc::vec![0x30, 0x00])
+            .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+            .unwrap();
+        assert!(cert::spki_of_decoded(bad.der()).is_some());
+        assert_eq!(
+            Certificate::parse(bad.der()).unwrap_err(),
+            Reason::DuplicateExtension
+        );
+        let v = Verifier::server(alloc::vec![r.der().to_vec()], provider()).unwrap();
+        assert!(ServerCertVerifier::decodes_leaf(&v));
+        assert_eq!(
+            v.verify_server_cert(&[bad.der().to_vec()], None, UnixTime(FROM as u64 + 1)),
+            Err(Error::from(VerifyError {
+                reason: Reason::DuplicateExtension,
+                depth: Some(0),
+                subject: None,
+            }))
+        );
+        assert!(!ServerCertVerifier::decodes_leaf(
+            &crate::verify::PinnedCertVerifier::new(alloc::vec![bad.der().to_vec()])
+        ));
+    }
+
+    #[test]
     fn many_anchors_and_an_anchor_the_peer_also_sends() {
         // Anchors are matched by subject before they are parsed; the
         // outcome must not depend on how many unrelated ones there are,
@@ -768,6 +822,25 @@ mod built {
             .unwrap();
         let e = run(&[&r], &[&leaf], None, Options::server()).unwrap_err();
         assert_eq!((e.reason, e.depth), (Reason::DuplicateExtension, Some(0)));
+        // Known extensions (the last of the bit set among them) and unknown
+        // ones are caught alike; different ones are not duplicates.
+        let with = |exts: &[&[u64]]| {
+            let mut b = server(&["a.example"]);
+            for oid in exts {
+                b = b.raw_extension(oid, false, alloc::vec![0x05, 0x00]);
+            }
+            let leaf = b.signed_by(&key(KeyType::EcdsaP256), &r, &rk).unwrap();
+            Certificate::parse(leaf.der()).map(|_| ())
+        };
+        let sct: &[u64] = &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2];
+        let policies: &[u64] = &[2, 5, 29, 32];
+        let mine: &[u64] = &[1, 3, 6, 1, 4, 1, 99999, 1];
+        let mine2: &[u64] = &[1, 3, 6, 1, 4, 1, 99999, 2];
+        let dup = Err(Reason::DuplicateExtension);
+        assert_eq!(with(&[sct, sct]), dup);
+        assert_eq!(with(&[mine, policies, mine]), dup);
+        assert_eq!(with(&[policies, mine, mine2, policies]), dup);
+        assert_eq!(with(&[mine, mine2, sct, policies]), Ok(()));
     }
 
     #[test]
@@ -1256,6 +1329,40 @@ mod built {
         assert!(run(&[&r], &[&leaf, &soft], None, Options::server()).is_ok());
         let (hard, leaf) = inter(true);
         assert!(run(&[&r], &[&leaf, &hard], None, rfc).is_ok());
+    }
+
+    #[test]
+    fn issuer_matched_by_normalised_name() {
+        // The leaf names its issuer with other bytes for the same name
+        // (RFC 5280 §7.1): the anchor is still found and chains; a name
+        // that differs after normalisation does not.
+        let (r, rk) = root(KeyType::EcdsaP256, "Test Root");
+        let other = root(KeyType::EcdsaP256, "Other Root").0;
+        let leaf_naming = |issuer: &str| {
+            server(&["a.example"])
+                .issuer_der(Some(
+                    DistinguishedName::new()
+                        .common_name(issuer)
+                        .to_der()
+                        .unwrap(),
+                ))
+                .signed_by(&key(KeyType::EcdsaP256), &r, &rk)
+                .unwrap()
+        };
+        let leaf = leaf_naming("  TEST   root ");
+        assert_ne!(
+            Certificate::parse(leaf.der()).unwrap().issuer_der(),
+            Certificate::parse(r.der()).unwrap().subject_der()
+        );
+        let path = run(&[&other, &r], &[&leaf], None, Options::server()).unwrap();
+        assert_eq!(path.certificates.len(), 2);
+        let leaf = leaf_naming("Test-Root");
+        assert_eq!(
+            run(&[&other, &r], &[&leaf], None, Options::server())
+                .unwrap_err()
+                .reason,
+            Reason::UnknownIssuer
+        );
     }
 
     #[test]

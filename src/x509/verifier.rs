@@ -18,9 +18,9 @@ use alloc::vec::Vec;
 #[derive(Debug, Clone)]
 pub struct Verifier {
     anchors: Vec<Vec<u8>>,
-    /// Each anchor's subject comparison key, computed once: verification
-    /// parses only the anchors that can issue something in the chain.
-    anchor_subjects: Vec<Vec<Vec<u8>>>,
+    /// Each anchor's subject Name TLV, found once: verification parses
+    /// only the anchors that can issue something in the chain.
+    anchor_subjects: Vec<Vec<u8>>,
     intermediates: Vec<Vec<u8>>,
     crls: Vec<Vec<u8>>,
     provider: Arc<dyn CryptoProvider>,
@@ -58,7 +58,7 @@ impl Verifier {
                 depth: Some(i),
                 subject: None,
             })?;
-            anchor_subjects.push(cert.subject_key);
+            anchor_subjects.push(cert.subject.to_vec());
         }
         Ok(Self {
             anchors,
@@ -163,6 +163,11 @@ impl ServerCertVerifier for Verifier {
         now: UnixTime,
     ) -> Result<(), Error> {
         self.verify_owned(chain, server_name, now)
+    }
+
+    // `path::verify_chain` fails unless `Certificate::parse` accepts the leaf.
+    fn decodes_leaf(&self) -> bool {
+        true
     }
 }
 
