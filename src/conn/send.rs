@@ -94,15 +94,29 @@ impl Sender {
         }
     }
 
-    /// The output buffer for appending, cut back to the pending records.
-    /// Callers set `filled` to its length afterwards ([`Sender::appended`]).
-    fn append_buf(&mut self) -> &mut Vec<u8> {
+    /// Appends plaintext records with `write` right after the pending ones
+    /// (cutting off the spent room first) and keeps `filled` in step, also
+    /// when `write` fails part way.
+    fn append_with(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         self.out.truncate(self.filled);
-        &mut self.out
+        let r = write(&mut self.out);
+        self.filled = self.out.len();
+        r
     }
 
-    fn appended(&mut self) {
-        self.filled = self.out.len();
+    /// RFC 8446 §D.4: the compatibility ChangeCipherSpec, always plaintext.
+    fn write_ccs(&mut self) -> Result<(), Error> {
+        self.append_with(|out| {
+            write_plaintext(
+                ContentType::CHANGE_CIPHER_SPEC,
+                LEGACY_VERSION_TLS12,
+                &[1],
+                out,
+            )
+        })
     }
 
     /// Seals one record of `payload` into the room after the pending
@@ -196,14 +210,7 @@ impl Sender {
     /// RFC 8446 §D.4: the compatibility ChangeCipherSpec, always plaintext.
     pub(crate) fn send_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        let r = write_plaintext(
-            ContentType::CHANGE_CIPHER_SPEC,
-            LEGACY_VERSION_TLS12,
-            &[1],
-            self.append_buf(),
-        );
-        self.appended();
-        r
+        self.write_ccs()
     }
 
     pub(crate) fn send_alert(
@@ -235,14 +242,7 @@ impl Sender {
         let max = self.fragmenter.max_fragment();
         if self.sealer.is_some() {
             if core::mem::take(&mut self.ccs_owed) {
-                let r = write_plaintext(
-                    ContentType::CHANGE_CIPHER_SPEC,
-                    LEGACY_VERSION_TLS12,
-                    &[1],
-                    self.append_buf(),
-                );
-                self.appended();
-                r?;
+                self.write_ccs()?;
             }
             for chunk in data.chunks(max) {
                 self.seal_record(typ, chunk)?;
@@ -254,16 +254,12 @@ impl Sender {
             } else {
                 LEGACY_VERSION_TLS12
             };
-            let out = self.append_buf();
-            let mut r = Ok(());
-            for chunk in data.chunks(max) {
-                r = write_plaintext(typ, version, chunk, out);
-                if r.is_err() {
-                    break;
+            self.append_with(|out| {
+                for chunk in data.chunks(max) {
+                    write_plaintext(typ, version, chunk, out)?;
                 }
-            }
-            self.appended();
-            r?;
+                Ok(())
+            })?;
         }
         Ok(())
     }

@@ -210,33 +210,14 @@ impl RecordSealer {
         }
         // TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2);
         // the padding MUST be zeros (RFC 8446 §5.4).
-        let body_len = dst.len() - HEADER_LEN;
-        let len = u16::try_from(body_len).map_err(|_| misuse("record too long"))?;
-        // RFC 8446 §5.2: opaque_type is application_data and
-        // legacy_record_version 0x0303; the header is the additional data.
-        let header = RecordHeader {
-            typ: ContentType::APPLICATION_DATA,
-            legacy_version: super::LEGACY_VERSION_TLS12,
-            len,
-        }
-        .encode();
-        let (hdr, body) = dst
-            .split_at_mut_checked(HEADER_LEN)
-            .ok_or(Error::Unreachable("sealer: header"))?;
-        hdr.copy_from_slice(&header);
-        let nonce = self.iv.nonce(self.seq);
+        let inner_len = dst.len() - HEADER_LEN - self.tag_len;
         let mut extra = [0u8; 1 + SMALL_PADDING];
-        if let Some(extra) = extra.get_mut(..1usize.saturating_add(padding)) {
-            if let Some(t) = extra.first_mut() {
-                *t = typ.0;
-            }
-            self.key.seal_into(&nonce, &header, payload, extra, body)?;
-        } else {
+        let Some(extra) = extra.get_mut(..1usize.saturating_add(padding)) else {
             // Large padding: lay the inner plaintext out in `dst` and seal
             // it there (a copy, but padded records are rare and chosen).
-            let (inner, tag) = body
-                .split_at_mut_checked(body_len - self.tag_len)
-                .ok_or(Error::Unreachable("sealer: tag"))?;
+            let inner = dst
+                .get_mut(HEADER_LEN..HEADER_LEN + inner_len)
+                .ok_or(Error::Unreachable("sealer: inner plaintext"))?;
             let (content, rest) = inner
                 .split_at_mut_checked(payload.len())
                 .ok_or(Error::Unreachable("sealer: content"))?;
@@ -245,8 +226,36 @@ impl RecordSealer {
             if let Some(t) = rest.first_mut() {
                 *t = typ.0;
             }
-            self.key.seal_in_place(&nonce, &header, inner, tag)?;
+            return self.seal_laid_out(dst, inner_len);
+        };
+        if let Some(t) = extra.first_mut() {
+            *t = typ.0;
         }
+        let header = outer_header(dst.len() - HEADER_LEN)?;
+        let (hdr, body) = dst
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(Error::Unreachable("sealer: header"))?;
+        hdr.copy_from_slice(&header);
+        let nonce = self.iv.nonce(self.seq);
+        self.key.seal_into(&nonce, &header, payload, extra, body)?;
+        // check_can_seal guaranteed seq < limit <= u64::MAX.
+        self.seq = self.seq.saturating_add(1);
+        Ok(())
+    }
+
+    /// Seals the record laid out in `record`: a header placeholder, the
+    /// TLSInnerPlaintext (`inner_len` bytes) and room for the tag.
+    fn seal_laid_out(&mut self, record: &mut [u8], inner_len: usize) -> Result<(), Error> {
+        let header = outer_header(record.len().saturating_sub(HEADER_LEN))?;
+        let (hdr, body) = record
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(Error::Unreachable("sealer: header"))?;
+        hdr.copy_from_slice(&header);
+        let (in_out, tag) = body
+            .split_at_mut_checked(inner_len)
+            .ok_or(Error::Unreachable("sealer: tag"))?;
+        let nonce = self.iv.nonce(self.seq);
+        self.key.seal_in_place(&nonce, &header, in_out, tag)?;
         // check_can_seal guaranteed seq < limit <= u64::MAX.
         self.seq = self.seq.saturating_add(1);
         Ok(())
@@ -314,36 +323,27 @@ impl RecordSealer {
         // TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2);
         // the padding MUST be zeros (RFC 8446 §5.4).
         let inner_len = payload_len + 1 + padding;
-        let body_len = inner_len + self.tag_len;
-        let len = u16::try_from(body_len).map_err(|_| misuse("record too long"))?;
         out.reserve(1 + padding + self.tag_len);
         out.push(typ.0);
         out.resize(out.len() + padding + self.tag_len, 0);
-
-        // RFC 8446 §5.2: opaque_type is application_data and
-        // legacy_record_version 0x0303; the header is the additional data.
-        let header = RecordHeader {
-            typ: ContentType::APPLICATION_DATA,
-            legacy_version: super::LEGACY_VERSION_TLS12,
-            len,
-        }
-        .encode();
         let record = out
             .get_mut(record_start..)
             .ok_or(Error::Unreachable("sealer: record start"))?;
-        let (hdr, body) = record
-            .split_at_mut_checked(HEADER_LEN)
-            .ok_or(Error::Unreachable("sealer: header"))?;
-        hdr.copy_from_slice(&header);
-        let (in_out, tag) = body
-            .split_at_mut_checked(inner_len)
-            .ok_or(Error::Unreachable("sealer: tag"))?;
-        let nonce = self.iv.nonce(self.seq);
-        self.key.seal_in_place(&nonce, &header, in_out, tag)?;
-        // check_can_seal guaranteed seq < limit <= u64::MAX.
-        self.seq = self.seq.saturating_add(1);
-        Ok(())
+        self.seal_laid_out(record, inner_len)
     }
+}
+
+/// The header of a protected record with a body of `body_len` bytes, which
+/// is also the AEAD's additional data. RFC 8446 §5.2: opaque_type is
+/// application_data and legacy_record_version 0x0303.
+fn outer_header(body_len: usize) -> Result<[u8; HEADER_LEN], Error> {
+    let len = u16::try_from(body_len).map_err(|_| misuse("record too long"))?;
+    Ok(RecordHeader {
+        typ: ContentType::APPLICATION_DATA,
+        legacy_version: super::LEGACY_VERSION_TLS12,
+        len,
+    }
+    .encode())
 }
 
 impl fmt::Debug for RecordSealer {

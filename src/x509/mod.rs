@@ -29,6 +29,7 @@ mod verifier;
 mod tests;
 
 pub use cert::Certificate;
+pub(crate) use cert::spki_of_decoded;
 pub use crl::Crl;
 pub use error::{Reason, VerifyError};
 pub use hostname::{NameMode, ReferenceName};
@@ -61,13 +62,6 @@ pub fn summarize(cert: &[u8]) -> Result<CertSummary<'_>, CertificateError> {
         subject: c.subject_der(),
         issuer: c.issuer_der(),
     })
-}
-
-/// The DER SubjectPublicKeyInfo of a certificate that was already decoded
-/// in full (by a verifier whose `decodes_leaf` is true), found without
-/// decoding it again; [`summarize`] for any other certificate.
-pub(crate) fn spki_of_decoded(cert: &[u8]) -> Option<&[u8]> {
-    cert::spki_of_decoded(cert)
 }
 
 /// Whether `cert` is valid for `host` (a DNS name or IP address) by

@@ -33,20 +33,7 @@ pub(crate) fn rdns(name: &[u8]) -> Result<Vec<Vec<Ava<'_>>>, Malformed> {
     let mut seq = Der::single(name, tag::SEQUENCE)?;
     let mut out = Vec::new();
     while !seq.is_empty() {
-        let mut set = seq.nested(tag::SET)?;
-        let mut rdn = Vec::new();
-        while !set.is_empty() {
-            let mut atv = set.nested(tag::SEQUENCE)?;
-            let oid = atv.expect(tag::OID)?.value;
-            let v = atv.any()?;
-            atv.finish()?;
-            rdn.push(Ava {
-                oid,
-                tag: v.tag,
-                value: v.value,
-                raw: v.raw,
-            });
-        }
+        let rdn = set_avas(seq.nested(tag::SET)?)?;
         // X.501: an RDN holds at least one attribute.
         if rdn.is_empty() {
             return Err(Malformed);
@@ -54,6 +41,29 @@ pub(crate) fn rdns(name: &[u8]) -> Result<Vec<Vec<Ava<'_>>>, Malformed> {
         out.push(rdn);
     }
     Ok(out)
+}
+
+/// The attributes of one RDN (the SET's contents), in encoding order.
+fn set_avas(mut set: Der<'_>) -> Result<Vec<Ava<'_>>, Malformed> {
+    let mut rdn = Vec::new();
+    while !set.is_empty() {
+        rdn.push(next_ava(&mut set)?);
+    }
+    Ok(rdn)
+}
+
+/// Reads one AttributeTypeAndValue from an RDN's contents.
+fn next_ava<'a>(set: &mut Der<'a>) -> Result<Ava<'a>, Malformed> {
+    let mut atv = set.nested(tag::SEQUENCE)?;
+    let oid = atv.expect(tag::OID)?.value;
+    let v = atv.any()?;
+    atv.finish()?;
+    Ok(Ava {
+        oid,
+        tag: v.tag,
+        value: v.value,
+        raw: v.raw,
+    })
 }
 
 /// Decodes an ASN.1 character string to text, or `None` for other types
@@ -159,21 +169,7 @@ pub(crate) fn rdn_keys(name: &[u8]) -> Result<Vec<Vec<u8>>, Malformed> {
 /// Checks that a Name TLV is well formed (what [`rdns`] accepts) without
 /// collecting its attributes.
 pub(crate) fn validate(name: &[u8]) -> Result<(), Malformed> {
-    let mut seq = Der::single(name, tag::SEQUENCE)?;
-    while !seq.is_empty() {
-        let mut set = seq.nested(tag::SET)?;
-        // X.501: an RDN holds at least one attribute.
-        if set.is_empty() {
-            return Err(Malformed);
-        }
-        while !set.is_empty() {
-            let mut atv = set.nested(tag::SEQUENCE)?;
-            atv.expect(tag::OID)?;
-            atv.any()?;
-            atv.finish()?;
-        }
-    }
-    Ok(())
+    rest_parses(Der::single(name, tag::SEQUENCE)?)
 }
 
 /// Whether a well-formed Name TLV has no RDNs (the empty name).
@@ -230,6 +226,8 @@ fn rdns_equal(mut x: Der<'_>, mut y: Der<'_>) -> Result<bool, Malformed> {
     }
 }
 
+/// Checks that the remaining RDNs of a name parse (each a non-empty SET of
+/// attributes, X.501).
 fn rest_parses(mut d: Der<'_>) -> Result<(), Malformed> {
     while !d.is_empty() {
         rdn_attrs(d.expect(tag::SET)?.value)?;
@@ -244,17 +242,9 @@ fn rdn_attrs(set: &[u8]) -> Result<Option<Ava<'_>>, Malformed> {
     let mut first = None;
     let mut n = 0usize;
     while !d.is_empty() {
-        let mut atv = d.nested(tag::SEQUENCE)?;
-        let oid = atv.expect(tag::OID)?.value;
-        let v = atv.any()?;
-        atv.finish()?;
+        let ava = next_ava(&mut d)?;
         if n == 0 {
-            first = Some(Ava {
-                oid,
-                tag: v.tag,
-                value: v.value,
-                raw: v.raw,
-            });
+            first = Some(ava);
         }
         n = n.saturating_add(1);
     }
@@ -318,23 +308,7 @@ fn rdn_equal(x: &[u8], y: &[u8]) -> Result<bool, Malformed> {
             _ => {}
         }
     }
-    let key = |set: &[u8]| -> Result<Vec<u8>, Malformed> {
-        let mut d = Der::new(set);
-        let mut rdn = Vec::new();
-        while !d.is_empty() {
-            let mut atv = d.nested(tag::SEQUENCE)?;
-            let oid = atv.expect(tag::OID)?.value;
-            let v = atv.any()?;
-            atv.finish()?;
-            rdn.push(Ava {
-                oid,
-                tag: v.tag,
-                value: v.value,
-                raw: v.raw,
-            });
-        }
-        Ok(rdn_key(&rdn))
-    };
+    let key = |set: &[u8]| -> Result<Vec<u8>, Malformed> { Ok(rdn_key(&set_avas(Der::new(set))?)) };
     Ok(key(x)? == key(y)?)
 }
 

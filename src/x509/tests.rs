@@ -557,6 +557,32 @@ mod built {
         (ca(cn).self_signed(&k).unwrap(), k)
     }
 
+    /// A root "Root", an intermediate "Inter" and a TLS server leaf for
+    /// `host`, all with keys of type `t`.
+    struct Chain {
+        root: pki::Certificate,
+        root_key: KeyPair,
+        inter: pki::Certificate,
+        inter_key: KeyPair,
+        leaf: pki::Certificate,
+    }
+
+    fn chain(t: KeyType, host: &str) -> Chain {
+        let (root, root_key) = root(t, "Root");
+        let inter_key = key(t);
+        let inter = ca("Inter").signed_by(&inter_key, &root, &root_key).unwrap();
+        let leaf = server(&[host])
+            .signed_by(&key(t), &inter, &inter_key)
+            .unwrap();
+        Chain {
+            root,
+            root_key,
+            inter,
+            inter_key,
+            leaf,
+        }
+    }
+
     fn run(
         anchors: &[&pki::Certificate],
         chain: &[&pki::Certificate],
@@ -581,12 +607,12 @@ mod built {
             KeyType::MlDsa65,
             KeyType::MlDsa87,
         ] {
-            let (r, rk) = root(t, "Root");
-            let ik = key(t);
-            let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
-            let leaf = server(&["host.example"])
-                .signed_by(&key(t), &inter, &ik)
-                .unwrap();
+            let Chain {
+                root: r,
+                inter,
+                leaf,
+                ..
+            } = chain(t, "host.example");
             let res = run(
                 &[&r],
                 &[&leaf, &inter],
@@ -656,12 +682,12 @@ mod built {
         // Anchors are matched by subject before they are parsed; the
         // outcome must not depend on how many unrelated ones there are,
         // on their order, or on the peer sending an anchor itself.
-        let (r, rk) = root(KeyType::EcdsaP256, "Root");
-        let ik = key(KeyType::EcdsaP256);
-        let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
-        let leaf = server(&["host.example"])
-            .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
-            .unwrap();
+        let Chain {
+            root: r,
+            inter,
+            leaf,
+            ..
+        } = chain(KeyType::EcdsaP256, "host.example");
         let others: Vec<pki::Certificate> = (0..40)
             .map(|i| root(KeyType::Ed25519, &alloc::format!("Other {i}")).0)
             .collect();
@@ -1197,12 +1223,13 @@ mod built {
     #[test]
     fn crl_scope_and_structure() {
         use pki::der_writer as w;
-        let (r, rk) = root(KeyType::EcdsaP256, "Root");
-        let ik = key(KeyType::EcdsaP256);
-        let inter = ca("Inter").signed_by(&ik, &r, &rk).unwrap();
-        let leaf = server(&["a.example"])
-            .signed_by(&key(KeyType::EcdsaP256), &inter, &ik)
-            .unwrap();
+        let Chain {
+            root: r,
+            root_key: rk,
+            inter,
+            inter_key: ik,
+            leaf,
+        } = chain(KeyType::EcdsaP256, "a.example");
         let verify = |crls: Vec<Vec<u8>>| {
             verifier(&[r.der()], Options::server())
                 .with_crls(crls)
